@@ -1,0 +1,89 @@
+/**
+ * The store's schema, one migration per version. `PRAGMA user_version` holds the version reached;
+ * a migration runs in a transaction so a store is never left half-migrated.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the prepared dataset, dictionary-encoded, and the record of every stage run.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE datasets (
+    version INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    prepared_at TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    users INTEGER NOT NULL,
+    products INTEGER NOT NULL,
+    first_ts_ms INTEGER,
+    last_ts_ms INTEGER,
+    report TEXT NOT NULL
+  );
+  CREATE TABLE users (user_key INTEGER PRIMARY KEY, user_id TEXT NOT NULL);
+  CREATE TABLE products (product_key INTEGER PRIMARY KEY, product_id TEXT NOT NULL, name TEXT);
+  CREATE TABLE event_types (event_key INTEGER PRIMARY KEY, name TEXT NOT NULL);
+  -- rowid order is time order: prepare inserts sorted by ts_ms.
+  CREATE TABLE interactions (
+    user_key INTEGER NOT NULL,
+    product_key INTEGER NOT NULL,
+    event_key INTEGER NOT NULL,
+    ts_ms INTEGER NOT NULL
+  );
+  -- Typed arrays kept as little-endian BLOBs, so stages load a column without a row scan.
+  CREATE TABLE columns (
+    name TEXT PRIMARY KEY,
+    dtype TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE TABLE runs (
+    run_id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    dataset_version INTEGER,
+    params TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    elapsed_ms REAL NOT NULL,
+    summary TEXT NOT NULL,
+    -- JSON {stage: run_id} of the stage runs this one read, to tell when it went stale.
+    inputs TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX runs_by_stage ON runs (stage, run_id);
+  `,
+  // 2: per-user features (engagement) and the precomputed audiences.
+  `
+  CREATE TABLE user_features (
+    user_key INTEGER PRIMARY KEY,
+    interactions INTEGER NOT NULL,
+    distinct_products INTEGER NOT NULL,
+    first_ts_ms INTEGER NOT NULL,
+    last_ts_ms INTEGER NOT NULL,
+    volume REAL NOT NULL,
+    breadth REAL NOT NULL,
+    quality REAL NOT NULL,
+    frequency REAL NOT NULL,
+    recency REAL NOT NULL,
+    engagement REAL NOT NULL
+  );
+  CREATE TABLE audiences (
+    product_key INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    user_key INTEGER NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (product_key, rank)
+  ) WITHOUT ROWID;
+  CREATE TABLE cold_start (
+    rank INTEGER PRIMARY KEY,
+    user_key INTEGER NOT NULL,
+    score REAL NOT NULL
+  );
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/**
+ * Indexes dropped before a bulk load and built after it (cheaper than maintaining them row by
+ * row). Only product ids are looked up by text (recommend); stages read the interactions from the
+ * BLOB columns, so the interactions table (kept for people querying the store) needs no index.
+ */
+export const DATASET_INDEXES: readonly string[] = ['CREATE UNIQUE INDEX products_by_id ON products (product_id)']
+export const DATASET_INDEX_NAMES = ['products_by_id']
