@@ -1,0 +1,90 @@
+import {utcDay} from './timestamps.js'
+
+/**
+ * Cleaning kernels over parallel typed columns (one entry per parsed row). They work on
+ * `order`, a list of row indices, and never allocate per row.
+ */
+export interface RowColumns {
+  user: Int32Array
+  product: Int32Array
+  event: Int32Array
+  tsMs: Float64Array
+}
+
+/**
+ * Sorts row indices by (time, user, product, event, input position): time order for the store,
+ * and exact duplicates side by side. Logs are usually written in time order already; then only
+ * runs of equal timestamps need sorting.
+ */
+export function sortByTime(rows: RowColumns, order: Uint32Array): Uint32Array {
+  const {user, product, event, tsMs} = rows
+  const compare = (a: number, b: number): number =>
+    tsMs[a] - tsMs[b] || user[a] - user[b] || product[a] - product[b] || event[a] - event[b] || a - b
+  let sorted = true
+  for (let i = 1; i < order.length; i++) {
+    if (tsMs[order[i]] < tsMs[order[i - 1]]) {
+      sorted = false
+      break
+    }
+  }
+  if (!sorted) return order.sort(compare)
+  let start = 0
+  for (let i = 1; i <= order.length; i++) {
+    if (i === order.length || tsMs[order[i]] !== tsMs[order[start]]) {
+      if (i - start > 1) order.subarray(start, i).sort(compare)
+      start = i
+    }
+  }
+  return order
+}
+
+/** Marks (1) every row of `order` that repeats the previous row's (user, product, event, time). */
+export function markDuplicates(rows: RowColumns, order: Uint32Array): Uint8Array {
+  const {user, product, event, tsMs} = rows
+  const dup = new Uint8Array(order.length)
+  for (let i = 1; i < order.length; i++) {
+    const a = order[i - 1]
+    const b = order[i]
+    if (tsMs[a] === tsMs[b] && user[a] === user[b] && product[a] === product[b] && event[a] === event[b]) dup[i] = 1
+  }
+  return dup
+}
+
+/**
+ * Users with more than `threshold` events on any single UTC day. `order` must be time-sorted, so
+ * each day is one contiguous run: count per user within the run, then reset what was touched.
+ */
+export function findBotUsers(rows: RowColumns, order: Uint32Array, skip: Uint8Array, nUsers: number, threshold: number): Uint8Array {
+  const {user, tsMs} = rows
+  const isBot = new Uint8Array(nUsers)
+  const count = new Int32Array(nUsers)
+  const touched = new Int32Array(order.length)
+  let nTouched = 0
+  let day = Number.NaN
+  for (let i = 0; i < order.length; i++) {
+    if (skip[i]) continue
+    const r = order[i]
+    const d = utcDay(tsMs[r])
+    if (d !== day) {
+      for (let t = 0; t < nTouched; t++) count[touched[t]] = 0
+      nTouched = 0
+      day = d
+    }
+    const u = user[r]
+    if (count[u] === 0) touched[nTouched++] = u
+    if (++count[u] > threshold) isBot[u] = 1
+  }
+  return isBot
+}
+
+/** Dense keys 0..k-1 in order of first appearance along `order` (kept rows only). */
+export function denseKeys(keys: Int32Array, order: Uint32Array, keep: Uint8Array, nKeys: number): {map: Int32Array; count: number} {
+  const map = new Int32Array(nKeys).fill(-1)
+  let count = 0
+  for (let i = 0; i < order.length; i++) {
+    if (!keep[i]) continue
+    const k = keys[order[i]]
+    if (map[k] === -1) map[k] = count++
+  }
+  return {map, count}
+}

@@ -1,0 +1,505 @@
+import {RecsysError} from '../errors.js'
+import {deleteColumns, writeColumn} from '../store/columns.js'
+import {bulkInsert} from '../store/bulk.js'
+import type {Db} from '../store/open.js'
+import {recordRun} from '../store/runs.js'
+import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
+import {Growable} from '../util/growable.js'
+import {NumberIndex} from '../util/number-index.js'
+import {denseKeys, findBotUsers, markDuplicates, sortByTime} from './clean.js'
+import {type CsvHeader, type CsvSource, readCsv, sourceLabel, sourceSizeBytes} from './csv-reader.js'
+import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption, isNullId} from './ids.js'
+import {isoDateTime, parseTimestampMs} from './timestamps.js'
+
+export interface ColumnMapping {
+  user: string
+  product: string
+  event: string
+  time: string
+  name: string
+}
+
+export const DEFAULT_COLUMNS: ColumnMapping = {
+  user: 'customer_id',
+  product: 'product_id',
+  event: 'event',
+  time: 'event_date',
+  name: 'product_name',
+}
+
+export const DEFAULT_BOT_THRESHOLD = 1000
+
+export interface PrepareOptions {
+  source: CsvSource
+  /** Column names given by the user; the rest take DEFAULT_COLUMNS. */
+  columns?: Partial<ColumnMapping>
+  /** Event for every row when the log has no event column, or for rows whose event is empty. */
+  defaultEvent?: string
+  botThreshold?: number
+  strict?: boolean
+  idType?: IdTypeOption
+  delimiter?: string
+  signal?: AbortSignal
+  onProgress?: (progress: PrepareProgress) => void
+}
+
+export interface PrepareProgress {
+  phase: 'read' | 'clean' | 'write'
+  rowsRead: number
+  bytesRead: number
+  totalBytes?: number
+  elapsedMs: number
+}
+
+export interface DropCounts {
+  wrongFieldCount: number
+  nullUserId: number
+  nullProductId: number
+  invalidUserId: number
+  invalidProductId: number
+  badTimestamp: number
+  nullEvent: number
+  duplicate: number
+  bot: number
+}
+
+export interface PrepareReport {
+  source: string
+  datasetVersion: number
+  columns: {user: string; product: string; event: string | null; time: string; name: string | null}
+  delimiter: string
+  idKinds: {user: IdKind; product: IdKind}
+  rowsRead: number
+  blankLines: number
+  dropped: DropCounts
+  droppedTotal: number
+  botUsers: string[]
+  rowsKept: number
+  users: number
+  products: number
+  events: Array<{event: string; count: number; share: number}>
+  firstEvent: string | null
+  lastEvent: string | null
+  elapsedMs: number
+}
+
+type Role = keyof ColumnMapping
+const ROLE_LABEL: Record<Role, string> = {user: 'user id', product: 'product id', event: 'event', time: 'timestamp', name: 'product name'}
+const ROLE_FLAG: Record<Role, string> = {user: '--user-col', product: '--product-col', event: '--event-col', time: '--time-col', name: '--name-col'}
+const ROLE_GUESS: Record<Role, RegExp> = {
+  user: /user|customer|client|visitor|member|buyer|shopper/i,
+  product: /product|item|sku|article|asin|offer/i,
+  event: /event|action|behaviou?r|interaction|type/i,
+  time: /time|date|timestamp|^ts$|when/i,
+  name: /name|title/i,
+}
+
+function findColumn(names: string[], wanted: string): number {
+  const exact = names.indexOf(wanted)
+  if (exact !== -1) return exact
+  const lower = wanted.toLowerCase()
+  const loose = names.flatMap((n, i) => (n.toLowerCase() === lower ? [i] : []))
+  return loose.length === 1 ? loose[0] : -1
+}
+
+interface ResolvedColumns {
+  index: Record<Role, number>
+  names: PrepareReport['columns']
+}
+
+function resolveColumns(header: CsvHeader, options: PrepareOptions, label: string): ResolvedColumns {
+  const given = options.columns ?? {}
+  const index = {} as Record<Role, number>
+  const missing = (role: Role, wanted: string): RecsysError => {
+    const guess = header.names.find((n) => ROLE_GUESS[role].test(n))
+    const found = header.names.map((n) => n || '(unnamed)').join(', ')
+    const extra = role === 'event' && !given.event ? ' A log without events (an order history) prepares with --default-event purchased.' : ''
+    return new RecsysError(
+      'MISSING_COLUMN',
+      `${label}: no ${ROLE_LABEL[role]} column "${wanted}"; columns found: ${found}`,
+      `Name it with ${ROLE_FLAG[role]} ${guess ?? 'NAME'}.${extra}`,
+    )
+  }
+  for (const role of ['user', 'product', 'time'] as const) {
+    const wanted = given[role] ?? DEFAULT_COLUMNS[role]
+    index[role] = findColumn(header.names, wanted)
+    if (index[role] === -1) throw missing(role, wanted)
+  }
+  index.event = findColumn(header.names, given.event ?? DEFAULT_COLUMNS.event)
+  if (index.event === -1 && (given.event || options.defaultEvent === undefined)) throw missing('event', given.event ?? DEFAULT_COLUMNS.event)
+  index.name = findColumn(header.names, given.name ?? DEFAULT_COLUMNS.name)
+  if (index.name === -1 && given.name) throw missing('name', given.name)
+  const used = [index.user, index.product, index.time, index.event, index.name].filter((i) => i !== -1)
+  if (new Set(used).size !== used.length) {
+    throw new RecsysError('USAGE', `${label}: two roles map to the same column`, 'Give each of --user-col, --product-col, --event-col, --time-col and --name-col its own column.')
+  }
+  return {
+    index,
+    names: {
+      user: header.names[index.user],
+      product: header.names[index.product],
+      event: index.event === -1 ? null : header.names[index.event],
+      time: header.names[index.time],
+      name: index.name === -1 ? null : header.names[index.name],
+    },
+  }
+}
+
+/**
+ * A string ⇄ dense integer dictionary, filled in order of first sight. Plain integer ids
+ * ("12345", no sign or leading zero, up to 15 digits) go through a typed-array hash on their
+ * value; anything else through a Map. Both share one key space.
+ */
+class Dictionary {
+  private readonly byNumber = new NumberIndex()
+  private readonly byText = new Map<string, number>()
+  private readonly raw: Array<string | number> = []
+
+  get size(): number {
+    return this.raw.length
+  }
+
+  intern(value: string): number {
+    const n = plainInteger(value)
+    if (n >= 0) {
+      let key = this.byNumber.get(n)
+      if (key === -1) {
+        key = this.raw.length
+        this.byNumber.add(n, key)
+        this.raw.push(n)
+      }
+      return key
+    }
+    let key = this.byText.get(value)
+    if (key === undefined) {
+      key = this.raw.length
+      this.byText.set(value, key)
+      this.raw.push(value)
+    }
+    return key
+  }
+
+  text(key: number): string {
+    return String(this.raw[key])
+  }
+
+  /** Every value as text, by key. */
+  texts(): string[] {
+    return this.raw.map(String)
+  }
+}
+
+/** The value of a plain integer text (digits only, no leading zero, at most 15 digits), else -1. */
+function plainInteger(s: string): number {
+  const len = s.length
+  if (len === 0 || len > 15 || (len > 1 && s.charCodeAt(0) === 48)) return -1
+  let v = 0
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    v = v * 10 + c
+  }
+  return v
+}
+
+/**
+ * Maps raw dictionary keys to merged keys after deciding the id kind: in an integer column,
+ * "42.0" joins "42" and non-integer values map to -1 (invalid).
+ */
+function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array; values: string[]} {
+  const n = dict.size
+  const values = dict.texts()
+  const rowsPerKey = new Int32Array(n)
+  for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
+  const canonical: Array<string | null> = values.map((v) => canonicalInteger(v))
+  let integerRows = 0
+  for (let k = 0; k < n; k++) if (canonical[k] !== null) integerRows += rowsPerKey[k]
+  const kind = decideIdKind(option, integerRows, rowKeys.length)
+  const map = new Int32Array(n)
+  if (kind === 'text') {
+    for (let k = 0; k < n; k++) map[k] = k
+    return {kind, map, values}
+  }
+  const merged = new Dictionary()
+  for (let k = 0; k < n; k++) {
+    const c = canonical[k]
+    map[k] = c === null ? -1 : merged.intern(c)
+  }
+  return {kind, map, values: merged.texts()}
+}
+
+function strictFailure(label: string, line: number, reason: string): RecsysError {
+  return new RecsysError('BAD_ROW', `${label} line ${line}: ${reason}`, 'Fix or remove that line, or run without --strict to drop such rows and count them in the report.')
+}
+
+/**
+ * Streams a CSV into the store: parse, clean, sort by time, dictionary-encode, and replace the
+ * previous dataset in one transaction. Nothing is written until the whole file has been read and
+ * cleaned, so a failure (or an interrupt) leaves the previous dataset as it was.
+ */
+export async function prepareDataset(db: Db, options: PrepareOptions): Promise<PrepareReport> {
+  const started = Date.now()
+  const label = sourceLabel(options.source)
+  const totalBytes = sourceSizeBytes(options.source)
+  const botThreshold = options.botThreshold ?? DEFAULT_BOT_THRESHOLD
+  const defaultEvent = options.defaultEvent?.trim().toLowerCase()
+  const strict = options.strict ?? false
+  const dropped: DropCounts = {
+    wrongFieldCount: 0,
+    nullUserId: 0,
+    nullProductId: 0,
+    invalidUserId: 0,
+    invalidProductId: 0,
+    badTimestamp: 0,
+    nullEvent: 0,
+    duplicate: 0,
+    bot: 0,
+  }
+  const users = new Dictionary()
+  const products = new Dictionary()
+  const events = new Dictionary()
+  const productName: Array<string | undefined> = []
+  const colUser = new Growable(Int32Array, 1 << 16)
+  const colProduct = new Growable(Int32Array, 1 << 16)
+  const colEvent = new Growable(Int32Array, 1 << 16)
+  const colTs = new Growable(Float64Array, 1 << 16)
+  const colLine = new Growable(Int32Array, 1 << 16)
+  let resolved: ResolvedColumns | undefined
+  let width = 0
+  let delimiter = ','
+
+  const checkAbort = (): void => {
+    if (options.signal?.aborted) {
+      throw new RecsysError('INTERRUPTED', `prepare of ${label} was interrupted; the store was not changed`, 'Run it again when ready.')
+    }
+  }
+
+  const csv = await readCsv(
+    options.source,
+    {
+      onHeader(header) {
+        resolved = resolveColumns(header, options, label)
+        width = header.names.length
+        delimiter = header.delimiter
+      },
+      onRow(fields, line) {
+        const {index} = resolved!
+        if (fields.length !== width) {
+          let padded = fields.length > width
+          for (let i = width; padded && i < fields.length; i++) if (fields[i].trim() !== '') padded = false
+          if (!padded) {
+            if (strict) throw strictFailure(label, line, `expected ${width} fields, found ${fields.length}`)
+            dropped.wrongFieldCount++
+            return
+          }
+        }
+        const user = fields[index.user].trim()
+        if (isNullId(user)) {
+          if (strict) throw strictFailure(label, line, `empty user id in column "${resolved!.names.user}"`)
+          dropped.nullUserId++
+          return
+        }
+        const product = fields[index.product].trim()
+        if (isNullId(product)) {
+          if (strict) throw strictFailure(label, line, `empty product id in column "${resolved!.names.product}"`)
+          dropped.nullProductId++
+          return
+        }
+        const ts = parseTimestampMs(fields[index.time])
+        if (Number.isNaN(ts)) {
+          if (strict) throw strictFailure(label, line, `cannot read timestamp "${fields[index.time].slice(0, 40)}"`)
+          dropped.badTimestamp++
+          return
+        }
+        let event = index.event === -1 ? '' : fields[index.event].trim().toLowerCase()
+        if (event === '') {
+          if (defaultEvent === undefined || defaultEvent === '') {
+            if (strict) throw strictFailure(label, line, `empty event in column "${resolved!.names.event}"`)
+            dropped.nullEvent++
+            return
+          }
+          event = defaultEvent
+        }
+        const p = products.intern(product)
+        if (index.name !== -1 && productName[p] === undefined) {
+          const name = fields[index.name].trim()
+          if (name !== '') productName[p] = name
+        }
+        colUser.push(users.intern(user))
+        colProduct.push(p)
+        colEvent.push(events.intern(event))
+        colTs.push(ts)
+        colLine.push(line)
+      },
+      onProgress(stats) {
+        checkAbort()
+        options.onProgress?.({phase: 'read', rowsRead: stats.rows, bytesRead: stats.bytesRead, totalBytes, elapsedMs: Date.now() - started})
+      },
+    },
+    {delimiter: options.delimiter},
+  )
+  checkAbort()
+  if (csv.rows === 0) {
+    throw new RecsysError('NO_DATA', `${label} has a header but no data rows`, 'Pass a CSV with at least one data row.')
+  }
+  options.onProgress?.({phase: 'clean', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes, elapsedMs: Date.now() - started})
+
+  const n = colUser.length
+  const rawUser = colUser.view()
+  const rawProduct = colProduct.view()
+  const lines = colLine.view()
+  const userIds = reconcileIds(users, rawUser, options.idType ?? 'auto')
+  const productIds = reconcileIds(products, rawProduct, options.idType ?? 'auto')
+  const user = new Int32Array(n)
+  const product = new Int32Array(n)
+  let candidates = 0
+  const order = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    const u = userIds.map[rawUser[i]]
+    const p = productIds.map[rawProduct[i]]
+    if (u === -1 || p === -1) {
+      if (strict) {
+        const which = u === -1 ? `user id "${users.text(rawUser[i])}"` : `product id "${products.text(rawProduct[i])}"`
+        throw strictFailure(label, lines[i], `${which} is not an integer like the rest of its column (use --id-type text to keep such ids)`)
+      }
+      if (u === -1) dropped.invalidUserId++
+      else dropped.invalidProductId++
+      continue
+    }
+    user[i] = u
+    product[i] = p
+    order[candidates++] = i
+  }
+  const rows = {user, product, event: colEvent.view(), tsMs: colTs.view()}
+  const sorted = sortByTime(rows, order.subarray(0, candidates))
+  const dup = markDuplicates(rows, sorted)
+  const isBot = findBotUsers(rows, sorted, dup, userIds.values.length, botThreshold)
+  const keep = new Uint8Array(sorted.length)
+  for (let i = 0; i < sorted.length; i++) {
+    if (dup[i]) dropped.duplicate++
+    else if (isBot[user[sorted[i]]]) dropped.bot++
+    else keep[i] = 1
+  }
+  const botUsers: string[] = []
+  for (let u = 0; u < isBot.length; u++) if (isBot[u]) botUsers.push(userIds.values[u])
+
+  const userMap = denseKeys(user, sorted, keep, userIds.values.length)
+  const productMap = denseKeys(product, sorted, keep, productIds.values.length)
+  const eventMap = denseKeys(rows.event, sorted, keep, events.size)
+  const kept = sorted.length - dropped.duplicate - dropped.bot
+  if (kept === 0) {
+    throw new RecsysError('NO_DATA', `${label}: no row survived cleaning (${csv.rows} read)`, 'Check the column mapping (--user-col, --time-col, ...) and the report of dropped rows with --json.')
+  }
+  const outUser = new Int32Array(kept)
+  const outProduct = new Int32Array(kept)
+  const outEvent = new Int32Array(kept)
+  const outTs = new Float64Array(kept)
+  for (let i = 0, w = 0; i < sorted.length; i++) {
+    if (!keep[i]) continue
+    const r = sorted[i]
+    outUser[w] = userMap.map[user[r]]
+    outProduct[w] = productMap.map[product[r]]
+    outEvent[w] = eventMap.map[rows.event[r]]
+    outTs[w] = rows.tsMs[r]
+    w++
+  }
+  const userText = invert(userMap.map, userMap.count, userIds.values)
+  const productText = invert(productMap.map, productMap.count, productIds.values)
+  const eventText = invert(eventMap.map, eventMap.count, events.texts())
+  const nameOf = mergedNames(productIds.map, productMap.map, productMap.count, productName)
+  const eventCounts = new Int32Array(eventMap.count)
+  for (let i = 0; i < kept; i++) eventCounts[outEvent[i]]++
+
+  checkAbort()
+  options.onProgress?.({phase: 'write', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes, elapsedMs: Date.now() - started})
+  const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0)
+  const report: Omit<PrepareReport, 'datasetVersion' | 'elapsedMs'> = {
+    source: label,
+    columns: resolved!.names,
+    delimiter,
+    idKinds: {user: userIds.kind, product: productIds.kind},
+    rowsRead: csv.rows,
+    blankLines: csv.blankLines,
+    dropped,
+    droppedTotal,
+    botUsers,
+    rowsKept: kept,
+    users: userMap.count,
+    products: productMap.count,
+    events: eventText
+      .map((event, k) => ({event, count: eventCounts[k], share: eventCounts[k] / kept}))
+      .sort((a, b) => b.count - a.count || a.event.localeCompare(b.event)),
+    firstEvent: isoDateTime(outTs[0]),
+    lastEvent: isoDateTime(outTs[kept - 1]),
+  }
+
+  const write = db.transaction(() => {
+    for (const name of DATASET_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`)
+    db.exec('DELETE FROM interactions; DELETE FROM users; DELETE FROM products; DELETE FROM event_types;')
+    deleteColumns(db, 'interactions.')
+    bulkInsert(db, 'users', ['user_key', 'user_id'], userText.length, (i, p, at) => {
+      p[at] = i
+      p[at + 1] = userText[i]
+    })
+    bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], productText.length, (i, p, at) => {
+      p[at] = i
+      p[at + 1] = productText[i]
+      p[at + 2] = nameOf[i] ?? null
+    })
+    bulkInsert(db, 'event_types', ['event_key', 'name'], eventText.length, (i, p, at) => {
+      p[at] = i
+      p[at + 1] = eventText[i]
+    })
+    bulkInsert(db, 'interactions', ['user_key', 'product_key', 'event_key', 'ts_ms'], kept, (i, p, at) => {
+      p[at] = outUser[i]
+      p[at + 1] = outProduct[i]
+      p[at + 2] = outEvent[i]
+      p[at + 3] = outTs[i]
+    })
+    for (const sql of DATASET_INDEXES) db.exec(sql)
+    writeColumn(db, 'interactions.user_key', outUser)
+    writeColumn(db, 'interactions.product_key', outProduct)
+    writeColumn(db, 'interactions.event_key', outEvent)
+    writeColumn(db, 'interactions.ts_ms', outTs)
+    const info = db
+      .prepare('INSERT INTO datasets (source, prepared_at, rows, users, products, first_ts_ms, last_ts_ms, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(label, new Date().toISOString(), kept, userText.length, productText.length, outTs[0], outTs[kept - 1], JSON.stringify(report))
+    const datasetVersion = Number(info.lastInsertRowid)
+    const elapsedMs = Date.now() - started
+    const full: PrepareReport = {...report, datasetVersion, elapsedMs}
+    recordRun(db, {
+      stage: 'prepare',
+      datasetVersion,
+      params: {columns: resolved!.names, botThreshold, strict, idType: options.idType ?? 'auto', defaultEvent: defaultEvent ?? null},
+      startedAtMs: started,
+      summary: full,
+    })
+    return full
+  })
+  // A page cache that holds the whole transaction avoids spilling pages to the WAL mid-write.
+  const cacheBefore = db.pragma('cache_size', {simple: true}) as number
+  db.pragma('cache_size = -1048576')
+  try {
+    const result = write()
+    return {...result, elapsedMs: Date.now() - started}
+  } finally {
+    db.pragma(`cache_size = ${cacheBefore}`)
+  }
+}
+
+function invert(map: Int32Array, count: number, values: string[]): string[] {
+  const out: string[] = Array.from({length: count})
+  for (let k = 0; k < map.length; k++) if (map[k] !== -1) out[map[k]] = values[k]
+  return out
+}
+
+function mergedNames(rawToMerged: Int32Array, mergedToDense: Int32Array, count: number, rawNames: Array<string | undefined>): Array<string | undefined> {
+  const out: Array<string | undefined> = Array.from({length: count})
+  for (let raw = 0; raw < rawToMerged.length; raw++) {
+    const merged = rawToMerged[raw]
+    if (merged === -1) continue
+    const dense = mergedToDense[merged]
+    if (dense !== -1 && out[dense] === undefined && rawNames[raw] !== undefined) out[dense] = rawNames[raw]
+  }
+  return out
+}
