@@ -1,0 +1,44 @@
+import ora, {type Ora} from 'ora'
+
+import {spinnerWanted} from './render/style.js'
+
+/**
+ * Progress on stderr: an ora spinner for a person at a terminal; otherwise plain lines, at most
+ * one every two seconds plus one per phase; nothing at all under --json.
+ */
+export class Progress {
+  private spinner?: Ora
+  private lastPlainMs = 0
+  private lastPhase = ''
+
+  constructor(private readonly json: boolean) {
+    if (spinnerWanted(json)) this.spinner = ora({stream: process.stderr}).start()
+  }
+
+  update(phase: string, text: string): void {
+    if (this.json) return
+    if (this.spinner) {
+      this.spinner.text = text
+      return
+    }
+    const now = Date.now()
+    if (phase !== this.lastPhase || now - this.lastPlainMs >= 2000) {
+      process.stderr.write(`${text}\n`)
+      this.lastPlainMs = now
+      this.lastPhase = phase
+    }
+  }
+
+  done(text?: string): void {
+    if (this.spinner) {
+      if (text) this.spinner.succeed(text)
+      else this.spinner.stop()
+      this.spinner = undefined
+    } else if (text && !this.json) process.stderr.write(`${text}\n`)
+  }
+
+  fail(): void {
+    this.spinner?.stop()
+    this.spinner = undefined
+  }
+}

@@ -1,0 +1,39 @@
+import type {PrepareReport} from '../../core/ingest/prepare.js'
+import {int, keyValues, pct, seconds, table} from './format.js'
+import {paint} from './style.js'
+
+const REASONS: Array<[keyof PrepareReport['dropped'], string]> = [
+  ['wrongFieldCount', 'wrong field count'],
+  ['nullUserId', 'empty user id'],
+  ['nullProductId', 'empty product id'],
+  ['invalidUserId', 'invalid user id'],
+  ['invalidProductId', 'invalid product id'],
+  ['badTimestamp', 'bad timestamp'],
+  ['nullEvent', 'empty event'],
+  ['duplicate', 'exact duplicate'],
+  ['bot', 'bot user rows'],
+]
+
+export function renderPrepare(report: PrepareReport): string {
+  const rows: Array<[string, string | number]> = [['rows read', int(report.rowsRead)]]
+  for (const [key, label] of REASONS) {
+    const n = report.dropped[key]
+    rows.push([`  dropped: ${label}`, n > 0 ? paint.yellow(int(n)) : '0'])
+  }
+  rows.push(
+    ['rows kept', paint.green(int(report.rowsKept))],
+    ['users', int(report.users)],
+    ['products', int(report.products)],
+    ['date range', `${report.firstEvent} → ${report.lastEvent}`],
+    ['seconds', seconds(report.elapsedMs).replace(' s', '')],
+  )
+  const events = table(
+    ['event', 'rows', 'share'],
+    report.events.map((e) => [e.event, int(e.count), pct(e.share, 2)]),
+    ['left', 'right', 'right'],
+  )
+  const bots = report.botUsers.length > 0 ? `\nbot users (> threshold events in a UTC day): ${report.botUsers.slice(0, 10).join(', ')}${report.botUsers.length > 10 ? ' …' : ''}` : ''
+  const cols = report.columns
+  const mapping = `columns: user=${cols.user}, product=${cols.product}, event=${cols.event ?? '(default)'}, time=${cols.time}, name=${cols.name ?? '(none)'}; ids: user ${report.idKinds.user}, product ${report.idKinds.product}`
+  return `${paint.bold(`Prepared ${report.source}`)} → dataset v${report.datasetVersion}\n${keyValues(rows)}\n${events}\n${mapping}${bots}`
+}
