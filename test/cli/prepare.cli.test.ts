@@ -1,0 +1,110 @@
+import {spawn} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import Database from 'better-sqlite3'
+import {suite} from 'uvu'
+import * as assert from 'uvu/assert'
+
+import {generateReferenceCsv} from '../../src/core/synth/generate.js'
+import {runCli} from '../helpers/cli.js'
+import {REPO_ROOT, tempDir} from '../helpers/tmp.js'
+
+const Cli = suite<{tmp: ReturnType<typeof tempDir>; db: string}>('prepare (spawned CLI)', {} as never)
+Cli.before.each((ctx) => {
+  ctx.tmp = tempDir()
+  ctx.db = ctx.tmp.file('store.db')
+})
+Cli.after.each((ctx) => ctx.tmp.cleanup())
+
+const CSV = 'customer_id,product_id,product_name,event,event_date\n1,10,Lamp,cart,2022-10-01\n2,11,Mug,purchased,2022-10-02\n'
+const ANSI = /\u001B\[/
+
+Cli('no FILE: prepares the bundled fixture and says so; plain output when piped', (ctx) => {
+  const r = runCli(['prepare', '--db', ctx.db])
+  assert.is(r.code, 0, r.stderr)
+  assert.match(r.stderr, /bundled fixture/)
+  assert.match(r.stdout, /rows kept/)
+  assert.not.match(r.stdout + r.stderr, ANSI, 'no colour or spinner without a TTY')
+})
+
+Cli('--json prints one JSON report and nothing on stderr', (ctx) => {
+  const r = runCli(['prepare', ctx.tmp.file('a.csv', CSV), '--db', ctx.db, '--json'])
+  assert.is(r.code, 0, r.stderr)
+  const report = JSON.parse(r.stdout)
+  assert.is(report.rowsKept, 2)
+  assert.is(report.datasetVersion, 1)
+  assert.is(r.stderr, '')
+})
+
+Cli('stdin with -, and RECSYS_DB picks the store', (ctx) => {
+  const r = runCli(['prepare', '-', '--json'], {input: CSV, env: {RECSYS_DB: ctx.db}})
+  assert.is(r.code, 0, r.stderr)
+  assert.is(JSON.parse(r.stdout).source, 'stdin')
+  const db = new Database(ctx.db, {readonly: true})
+  assert.is(db.prepare('SELECT count(*) FROM interactions').pluck().get(), 2)
+  db.close()
+})
+
+Cli('bad input: one-line errors with a hint and the documented exit codes', (ctx) => {
+  const missing = runCli(['prepare', ctx.tmp.file('nope.csv'), '--db', ctx.db])
+  assert.is(missing.code, 2)
+  assert.match(missing.stderr, /^Error: cannot read .*nope\.csv: no such file\nTry this: /)
+  const empty = runCli(['prepare', ctx.tmp.file('empty.csv', ''), '--db', ctx.db])
+  assert.is(empty.code, 3)
+  assert.match(empty.stderr, /empty\.csv is empty/)
+  const headerOnly = runCli(['prepare', ctx.tmp.file('h.csv', 'customer_id,product_id,event,event_date\n'), '--db', ctx.db])
+  assert.is(headerOnly.code, 3)
+  assert.match(headerOnly.stderr, /header but no data rows/)
+  const column = runCli(['prepare', ctx.tmp.file('c.csv', 'uid,pid,event,event_date\n1,2,cart,2022-10-01\n'), '--db', ctx.db, '--json'])
+  assert.is(column.code, 3)
+  assert.equal(Object.keys(JSON.parse(column.stdout).error), ['code', 'message', 'hint'])
+  const flag = runCli(['prepare', '--bot-threshold', 'many', '--db', ctx.db])
+  assert.is(flag.code, 2)
+  assert.match(flag.stderr, /Error: .*bot-threshold/)
+})
+
+Cli('--strict on a broken middle row names the line and keeps the earlier dataset', (ctx) => {
+  assert.is(runCli(['prepare', ctx.tmp.file('good.csv', CSV), '--db', ctx.db]).code, 0)
+  const broken = 'customer_id,product_id,product_name,event,event_date\n5,50,a,cart,2022-10-01\n6,60,b,cart\n7,70,c,cart,2022-10-03\n'
+  const r = runCli(['prepare', ctx.tmp.file('broken.csv', broken), '--db', ctx.db, '--strict'])
+  assert.is(r.code, 3)
+  assert.match(r.stderr, /broken\.csv line 3: expected 5 fields, found 4/)
+  const db = new Database(ctx.db, {readonly: true})
+  assert.equal(db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().all(), ['1', '2'])
+  db.close()
+})
+
+Cli('Ctrl-C during a large prepare leaves the earlier dataset readable and complete', async (ctx) => {
+  assert.is(runCli(['prepare', ctx.tmp.file('good.csv', CSV), '--db', ctx.db]).code, 0)
+  const big = ctx.tmp.file('big.csv')
+  const parts: string[] = []
+  generateReferenceCsv({rows: 300_000, seed: 1}, (c) => parts.push(c))
+  writeFileSync(big, parts.join(''))
+  // Interrupt at several moments: while reading, and (for the later ones) during the write.
+  const outcomes: string[] = []
+  for (const delayMs of [400, 900, 1500]) {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'prepare', big, '--db', ctx.db], {stdio: 'ignore'})
+    await new Promise((resolve) => setTimeout(resolve, delayMs))
+    child.kill('SIGINT')
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+    outcomes.push(signal ?? String(code))
+    const db = new Database(ctx.db, {readonly: true})
+    const rows = db.prepare('SELECT count(*) FROM interactions').pluck().get() as number
+    const version = db.prepare('SELECT max(version) FROM datasets').pluck().get() as number
+    const recorded = db.prepare('SELECT rows FROM datasets WHERE version = ?').pluck().get(version) as number
+    db.close()
+    assert.is(rows, recorded, `after SIGINT at ${delayMs} ms the store is consistent`)
+    assert.ok(rows === 2 || rows > 290_000, 'either the old dataset or the complete new one')
+  }
+  assert.is(outcomes[0], '130', 'the first interrupt lands while reading: exit 130, store unchanged')
+})
+
+Cli('--help lists the commands', () => {
+  const r = runCli(['--help'])
+  assert.is(r.code, 0)
+  assert.match(r.stdout, /prepare/)
+  assert.match(r.stdout, /generate/)
+})
+
+Cli.run()

@@ -1,0 +1,194 @@
+import {Readable} from 'node:stream'
+
+import {suite} from 'uvu'
+import * as assert from 'uvu/assert'
+
+import {RecsysError} from '../../../src/core/errors.js'
+import {prepareDataset, type PrepareOptions} from '../../../src/core/ingest/prepare.js'
+import {loadDataset} from '../../../src/core/store/dataset.js'
+import {type Db, openStore} from '../../../src/core/store/open.js'
+import {REES46, tempDir} from '../../helpers/tmp.js'
+
+const Prepare = suite<{tmp: ReturnType<typeof tempDir>; db: Db}>('prepare', {} as never)
+Prepare.before.each((ctx) => {
+  ctx.tmp = tempDir()
+  ctx.db = openStore(ctx.tmp.file('store.db'))
+})
+Prepare.after.each((ctx) => {
+  ctx.db.close()
+  ctx.tmp.cleanup()
+})
+
+const HEADER = 'customer_id,product_id,product_name,event,event_date\n'
+function prepareText(ctx: {tmp: ReturnType<typeof tempDir>; db: Db}, text: string, options: Partial<PrepareOptions> = {}) {
+  const path = ctx.tmp.file(`in-${Math.random().toString(36).slice(2)}.csv`, text)
+  return prepareDataset(ctx.db, {source: {kind: 'file', path}, ...options})
+}
+async function rejects(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<RecsysError> {
+  try {
+    await promise
+  } catch (error) {
+    assert.instance(error, RecsysError)
+    const e = error as RecsysError
+    assert.is(e.code, code, e.message)
+    if (pattern) assert.match(e.message, pattern)
+    return e
+  }
+  throw new assert.Assertion({message: `expected ${code} error`, operator: 'rejects', generated: true, expects: code, actual: 'resolved'})
+}
+
+Prepare('cleans, sorts by time and counts every drop reason', async (ctx) => {
+  const csv =
+    HEADER +
+    [
+      '1,10,Desk Lamp,Cart,2022-10-03 10:00:00', // kept (event lower-cased)
+      '2,11,,purchased,2022-10-01 09:00:00', // kept, earliest
+      '1,10,Desk Lamp,cart,2022-10-03 10:00:00', // exact duplicate of the first
+      ',10,Desk Lamp,cart,2022-10-02 10:00:00', // empty user id
+      '3,NULL,x,cart,2022-10-02 10:00:00', // null product id
+      '3,12,x,cart,yesterday', // bad timestamp
+      '3,12,x, ,2022-10-02 11:00:00', // empty event
+      '3,12,x,cart', // wrong field count
+      '4,12,x,wishlist,2022-10-02 12:00:00', // kept
+    ].join('\n') +
+    '\n'
+  const report = await prepareText(ctx, csv)
+  assert.is(report.rowsRead, 9)
+  assert.equal(report.dropped, {
+    wrongFieldCount: 1,
+    nullUserId: 1,
+    nullProductId: 1,
+    invalidUserId: 0,
+    invalidProductId: 0,
+    badTimestamp: 1,
+    nullEvent: 1,
+    duplicate: 1,
+    bot: 0,
+  })
+  assert.is(report.rowsKept, 3)
+  assert.is(report.droppedTotal + report.rowsKept, report.rowsRead)
+  assert.is(report.users, 3)
+  assert.is(report.products, 3)
+  const data = loadDataset(ctx.db)
+  assert.equal(Array.from(data.tsMs), [Date.UTC(2022, 9, 1, 9), Date.UTC(2022, 9, 2, 12), Date.UTC(2022, 9, 3, 10)])
+  assert.equal(data.eventNames.slice().sort(), ['cart', 'purchased', 'wishlist'])
+  const users = ctx.db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().all()
+  assert.equal(users, ['2', '4', '1'], 'dense keys in time order, ids kept as text')
+  const name = ctx.db.prepare("SELECT name FROM products WHERE product_id = '10'").pluck().get()
+  assert.is(name, 'Desk Lamp')
+})
+
+Prepare('real-file mess: BOM, CRLF, quoted commas/quotes/newlines, blank lines, index column, cut-off last line', async (ctx) => {
+  const csv =
+    '\uFEFF,customer_id,product_id,product_name,event,event_date\r\n' +
+    '0,1,10,"Lamp, ""Oak""",cart,2022-10-01T10:00:00Z\r\n' +
+    '\r\n' +
+    '1,2,11,"Two\r\nline name",purchased,2022-10-01T11:00:00Z\r\n' +
+    '2,3,12,Mug,cart,2022-10-01T12:00:00Z\r\n' +
+    '3,4,13,Cut'
+  const report = await prepareText(ctx, csv)
+  assert.is(report.rowsKept, 3)
+  assert.is(report.dropped.wrongFieldCount, 1)
+  assert.is(report.blankLines, 1)
+  const names = ctx.db.prepare('SELECT name FROM products ORDER BY product_key').pluck().all()
+  assert.equal(names, ['Lamp, "Oak"', 'Two\r\nline name', 'Mug'])
+})
+
+Prepare('strict mode names the physical line of the first bad row, counting quoted newlines', async (ctx) => {
+  const csv = HEADER + '1,10,"multi\nline",cart,2022-10-01\n' + '2,11,x,cart,2022-10-02\n' + '3,12,x,cart,not a time\n'
+  await rejects(prepareText(ctx, csv, {strict: true}), 'BAD_ROW', /line 5: cannot read timestamp "not a time"/)
+})
+
+Prepare('delimiter is detected (semicolon, tab)', async (ctx) => {
+  const semi = 'customer_id;product_id;event;event_date\n1;10;cart;2022-10-01\n2;11;cart;2022-10-02\n'
+  assert.is((await prepareText(ctx, semi)).rowsKept, 2)
+  const tab = 'customer_id\tproduct_id\tevent\tevent_date\n1\t10\tcart\t2022-10-01\n'
+  const report = await prepareText(ctx, tab)
+  assert.is(report.rowsKept, 1)
+  assert.is(report.delimiter, '\t')
+})
+
+Prepare('column mapping, case-insensitive fallback, default event for an order history', async (ctx) => {
+  const orders = 'Order_User,SKU,When\nu1,A-1,1664618400\nu2,A-2,1664622000000\n'
+  const report = await prepareText(ctx, orders, {columns: {user: 'order_user', product: 'SKU', time: 'When'}, defaultEvent: 'Purchased'})
+  assert.is(report.rowsKept, 2)
+  assert.equal(report.events.map((e) => e.event), ['purchased'])
+  assert.equal(report.idKinds, {user: 'text', product: 'text'})
+  const ts = Array.from(loadDataset(ctx.db).tsMs)
+  assert.equal(ts, [1_664_618_400_000, 1_664_622_000_000], 'epoch seconds and milliseconds in one column')
+})
+
+Prepare('a missing column is one error listing the columns found and the flag to use', async (ctx) => {
+  const e = await rejects(prepareText(ctx, 'user_id,product_id,event,event_date\n1,2,cart,2022-10-01\n'), 'MISSING_COLUMN', /no user id column "customer_id"; columns found: user_id, product_id, event, event_date/)
+  assert.match(e.hint, /--user-col user_id/)
+  await rejects(prepareText(ctx, 'customer_id,product_id,event_date\n1,2,2022-10-01\n'), 'MISSING_COLUMN', /no event column/)
+})
+
+Prepare('empty file, header only, missing file', async (ctx) => {
+  await rejects(prepareText(ctx, ''), 'EMPTY_INPUT', /is empty/)
+  await rejects(prepareText(ctx, '\n\n'), 'EMPTY_INPUT', /is empty/)
+  await rejects(prepareText(ctx, HEADER), 'NO_DATA', /header but no data rows/)
+  await rejects(prepareDataset(ctx.db, {source: {kind: 'file', path: ctx.tmp.file('absent.csv')}}), 'FILE_NOT_FOUND', /absent\.csv/)
+})
+
+Prepare('integer id columns: stray text ids are invalid, "42.0" joins "42"; --id-type text keeps them', async (ctx) => {
+  const rows = ['customer_id,product_id,event,event_date']
+  for (let i = 0; i < 200; i++) rows.push(`${100 + i},${500 + (i % 7)},cart,2022-10-01 00:${String(i % 60).padStart(2, '0')}:00`)
+  rows.push('abc,500,cart,2022-10-02', '100.0,501,cart,2022-10-03')
+  const text = rows.join('\n')
+  const report = await prepareText(ctx, text)
+  assert.is(report.dropped.invalidUserId, 1)
+  assert.is(report.users, 200, '"100.0" is user 100')
+  const asText = await prepareText(ctx, text, {idType: 'text'})
+  assert.is(asText.dropped.invalidUserId, 0)
+  assert.is(asText.users, 202)
+})
+
+Prepare('bot users lose all their rows, on any day with more than the threshold', async (ctx) => {
+  const rows = [HEADER.trim()]
+  for (let i = 0; i < 12; i++) rows.push(`999,${i},x,cart,2022-10-05 10:00:${String(i).padStart(2, '0')}`)
+  rows.push('999,1,x,cart,2022-11-01', '1,1,x,cart,2022-10-05', '2,1,x,cart,2022-10-05')
+  const report = await prepareText(ctx, rows.join('\n'), {botThreshold: 10})
+  assert.equal(report.botUsers, ['999'])
+  assert.is(report.dropped.bot, 13)
+  assert.is(report.rowsKept, 2)
+})
+
+Prepare('a failed prepare leaves the previous dataset readable and complete', async (ctx) => {
+  const good = await prepareText(ctx, HEADER + '1,10,x,cart,2022-10-01\n2,11,y,cart,2022-10-02\n')
+  await rejects(prepareText(ctx, HEADER + '1,10,x,cart,2022-10-01\n3,12,z,cart,broken\n', {strict: true}), 'BAD_ROW')
+  await rejects(prepareText(ctx, 'wrong,header\n1,2\n'), 'MISSING_COLUMN')
+  const data = loadDataset(ctx.db)
+  assert.is(data.version, good.datasetVersion)
+  assert.is(data.nRows, 2)
+  assert.is(ctx.db.prepare('SELECT count(*) FROM interactions').pluck().get(), 2)
+})
+
+Prepare('an aborted prepare changes nothing', async (ctx) => {
+  await prepareText(ctx, HEADER + '1,10,x,cart,2022-10-01\n')
+  const abort = new AbortController()
+  abort.abort()
+  await rejects(prepareText(ctx, HEADER + '5,50,x,cart,2022-10-01\n', {signal: abort.signal}), 'INTERRUPTED')
+  assert.equal(ctx.db.prepare('SELECT user_id FROM users').pluck().all(), ['1'])
+})
+
+Prepare('stdin source streams like a file', async (ctx) => {
+  const stream = Readable.from([HEADER, '1,10,x,cart,2022-10-01\n', '2,10,x,cart,2022-10-02\n'])
+  const report = await prepareDataset(ctx.db, {source: {kind: 'stdin', stream}})
+  assert.is(report.source, 'stdin')
+  assert.is(report.rowsKept, 2)
+})
+
+Prepare('the real REES46 event log prepares with column flags', async (ctx) => {
+  const report = await prepareDataset(ctx.db, {
+    source: {kind: 'file', path: REES46},
+    columns: {user: 'user_id', product: 'product_id', event: 'event_type', time: 'event_time'},
+  })
+  assert.is(report.rowsRead, 17_435)
+  assert.is(report.dropped.wrongFieldCount, 1, 'the cut-off last line')
+  assert.is(report.dropped.duplicate, 6, '5 whole-row duplicates plus one pair equal on (user, product, event, time)')
+  assert.equal(report.events.map((e) => e.event).sort(), ['cart', 'purchase', 'view'])
+  assert.is(report.firstEvent, '2019-10-01T00:00:00Z')
+})
+
+Prepare.run()
