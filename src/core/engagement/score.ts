@@ -1,0 +1,181 @@
+import {RecsysError} from '../errors.js'
+
+export const COMPONENTS = ['volume', 'breadth', 'quality', 'frequency', 'recency'] as const
+export type Component = (typeof COMPONENTS)[number]
+
+export const DEFAULT_COMPONENT_WEIGHTS: Record<Component, number> = {volume: 0.35, breadth: 0.25, quality: 0.2, frequency: 0.15, recency: 0.05}
+export const DEFAULT_EVENT_WEIGHTS: Record<string, number> = {purchased: 5, cart: 3, rating: 2.5, wishlist: 2, search_keyword: 1}
+export const DEFAULT_OTHER_EVENT_WEIGHT = 1
+export const DEFAULT_DECAY_DAYS = 90
+const DAY_MS = 86_400_000
+
+export interface EngagementOptions {
+  weights?: Partial<Record<Component, number>>
+  eventWeights?: Record<string, number>
+  otherEventWeight?: number
+  decayDays?: number
+}
+
+export interface ResolvedEngagementOptions {
+  weights: Record<Component, number>
+  eventWeights: Record<string, number>
+  otherEventWeight: number
+  decayDays: number
+}
+
+export function resolveEngagementOptions(options: EngagementOptions = {}): ResolvedEngagementOptions {
+  const weights = {...DEFAULT_COMPONENT_WEIGHTS, ...options.weights}
+  const decayDays = options.decayDays ?? DEFAULT_DECAY_DAYS
+  if (!(decayDays > 0)) throw new RecsysError('USAGE', `--decay-days must be positive (got ${decayDays})`, 'Pass e.g. --decay-days 90.')
+  for (const [k, v] of Object.entries(weights)) {
+    if (!Number.isFinite(v) || v < 0) throw new RecsysError('USAGE', `weight ${k}=${v} must be a non-negative number`, 'Pass e.g. --weights volume=0.35,breadth=0.25.')
+  }
+  return {
+    weights,
+    eventWeights: {...DEFAULT_EVENT_WEIGHTS, ...options.eventWeights},
+    otherEventWeight: options.otherEventWeight ?? DEFAULT_OTHER_EVENT_WEIGHT,
+    decayDays,
+  }
+}
+
+/** Parses "a=1,b=2.5" into a record, naming the flag in any error. */
+export function parseWeightList(text: string, flag: string, allowed?: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [rawKey, rawValue] = part.split('=')
+    const key = rawKey?.trim().toLowerCase()
+    const value = Number(rawValue)
+    if (!key || rawValue === undefined || !Number.isFinite(value) || value < 0) {
+      throw new RecsysError('USAGE', `${flag}: cannot read "${part}"`, `Write ${flag} name=number,name=number (non-negative numbers).`)
+    }
+    if (allowed && !allowed.includes(key)) throw new RecsysError('USAGE', `${flag}: unknown name "${key}"`, `Use some of: ${allowed.join(', ')}.`)
+    out[key] = value
+  }
+  return out
+}
+
+/** Per-user raw features and min-max normalised components; users with no rows in range are inactive. */
+export interface UserFeatures {
+  nUsers: number
+  active: Uint8Array
+  interactions: Int32Array
+  distinctProducts: Int32Array
+  firstTsMs: Float64Array
+  lastTsMs: Float64Array
+  raw: Record<Component, Float64Array>
+  normalised: Record<Component, Float64Array>
+  engagement: Float64Array
+  referenceTsMs: number
+}
+
+export interface InteractionColumns {
+  userKey: Int32Array
+  productKey: Int32Array
+  eventKey: Int32Array
+  tsMs: Float64Array
+}
+
+/**
+ * engagement = Σ weight_c · minmax(c) over c in volume (interactions), breadth (distinct products),
+ * quality (mean event weight), frequency (interactions / (whole days from first to last event + 1)),
+ * recency (exp(−whole days since the last event / decayDays), days counted to the last timestamp
+ * of the rows used). Min-max runs over active users; a component equal for all of them is 0.
+ */
+export function computeFeatures(
+  cols: InteractionColumns,
+  nUsers: number,
+  nProducts: number,
+  eventNames: readonly string[],
+  options: ResolvedEngagementOptions,
+  from = 0,
+  to = cols.userKey.length,
+): UserFeatures {
+  const {userKey, productKey, eventKey, tsMs} = cols
+  const eventWeight = Float64Array.from(eventNames, (name) => options.eventWeights[name] ?? options.otherEventWeight)
+  const interactions = new Int32Array(nUsers)
+  const weightSum = new Float64Array(nUsers)
+  const firstTsMs = new Float64Array(nUsers).fill(Number.POSITIVE_INFINITY)
+  const lastTsMs = new Float64Array(nUsers).fill(Number.NEGATIVE_INFINITY)
+  for (let i = from; i < to; i++) {
+    const u = userKey[i]
+    interactions[u]++
+    weightSum[u] += eventWeight[eventKey[i]]
+    const t = tsMs[i]
+    if (t < firstTsMs[u]) firstTsMs[u] = t
+    if (t > lastTsMs[u]) lastTsMs[u] = t
+  }
+  // Distinct products per user: group rows by user (counting sort), then stamp products.
+  const start = new Int32Array(nUsers + 1)
+  for (let i = from; i < to; i++) start[userKey[i] + 1]++
+  for (let u = 0; u < nUsers; u++) start[u + 1] += start[u]
+  const fill = start.slice(0, nUsers)
+  const byUser = new Int32Array(to - from)
+  for (let i = from; i < to; i++) byUser[fill[userKey[i]]++] = productKey[i]
+  const stamp = new Int32Array(nProducts).fill(-1)
+  const distinctProducts = new Int32Array(nUsers)
+  for (let u = 0; u < nUsers; u++) {
+    let d = 0
+    for (let j = start[u]; j < start[u + 1]; j++) {
+      const p = byUser[j]
+      if (stamp[p] !== u) {
+        stamp[p] = u
+        d++
+      }
+    }
+    distinctProducts[u] = d
+  }
+
+  const referenceTsMs = to > from ? tsMs[to - 1] : 0
+  const active = new Uint8Array(nUsers)
+  const raw = Object.fromEntries(COMPONENTS.map((c) => [c, new Float64Array(nUsers)])) as Record<Component, Float64Array>
+  for (let u = 0; u < nUsers; u++) {
+    const n = interactions[u]
+    if (n === 0) continue
+    active[u] = 1
+    raw.volume[u] = n
+    raw.breadth[u] = distinctProducts[u]
+    raw.quality[u] = weightSum[u] / n
+    raw.frequency[u] = n / (Math.floor((lastTsMs[u] - firstTsMs[u]) / DAY_MS) + 1)
+    raw.recency[u] = Math.exp(-Math.floor((referenceTsMs - lastTsMs[u]) / DAY_MS) / options.decayDays)
+  }
+  const normalised = {} as Record<Component, Float64Array>
+  const engagement = new Float64Array(nUsers)
+  for (const c of COMPONENTS) {
+    const x = raw[c]
+    let min = Number.POSITIVE_INFINITY
+    let max = Number.NEGATIVE_INFINITY
+    for (let u = 0; u < nUsers; u++) {
+      if (!active[u]) continue
+      if (x[u] < min) min = x[u]
+      if (x[u] > max) max = x[u]
+    }
+    const range = max - min
+    const out = new Float64Array(nUsers)
+    const w = options.weights[c]
+    for (let u = 0; u < nUsers; u++) {
+      if (!active[u]) continue
+      out[u] = range > 0 ? (x[u] - min) / range : 0
+      engagement[u] += w * out[u]
+    }
+    normalised[c] = out
+  }
+  for (let u = 0; u < nUsers; u++) {
+    if (!active[u]) {
+      firstTsMs[u] = 0
+      lastTsMs[u] = 0
+    }
+  }
+  return {nUsers, active, interactions, distinctProducts, firstTsMs, lastTsMs, raw, normalised, engagement, referenceTsMs}
+}
+
+/**
+ * Active users ordered by score, highest first; ties by user key (lowest first), so rankings are
+ * deterministic. Inactive users (active[u] = 0) are left out.
+ */
+export function rankUsers(score: Float64Array, active: Uint8Array): Int32Array {
+  let n = 0
+  for (let u = 0; u < active.length; u++) n += active[u]
+  const order = new Int32Array(n)
+  for (let u = 0, w = 0; u < active.length; u++) if (active[u]) order[w++] = u
+  return order.sort((a, b) => score[b] - score[a] || a - b)
+}

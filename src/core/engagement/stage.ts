@@ -1,0 +1,114 @@
+import {isoDateTime} from '../ingest/timestamps.js'
+import {bulkInsert} from '../store/bulk.js'
+import {writeColumn} from '../store/columns.js'
+import {loadDataset} from '../store/dataset.js'
+import type {Db} from '../store/open.js'
+import {recordRun} from '../store/runs.js'
+import {COMPONENTS, type Component, computeFeatures, type EngagementOptions, rankUsers, resolveEngagementOptions, type ResolvedEngagementOptions} from './score.js'
+
+export interface TopUser {
+  rank: number
+  customerId: string
+  engagement: number
+  interactions: number
+  distinctProducts: number
+  lastSeen: string
+  components: Record<Component, number>
+}
+
+export interface FeaturesReport {
+  datasetVersion: number
+  params: ResolvedEngagementOptions
+  users: number
+  referenceTime: string
+  distribution: {min: number; p25: number; p50: number; p75: number; p90: number; p99: number; max: number; mean: number}
+  histogram: Array<{from: number; to: number; users: number}>
+  top: TopUser[]
+  elapsedMs: number
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0
+  const pos = q * (sorted.length - 1)
+  const lo = Math.floor(pos)
+  const hi = Math.min(sorted.length - 1, lo + 1)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+}
+
+/** `recsys features`: engagement per user, written to user_features and as BLOB columns. */
+export function runFeatures(db: Db, options: EngagementOptions & {top?: number} = {}): FeaturesReport {
+  const started = Date.now()
+  const params = resolveEngagementOptions(options)
+  const data = loadDataset(db)
+  const f = computeFeatures(data, data.nUsers, data.nProducts, data.eventNames, params)
+  const ranked = rankUsers(f.engagement, f.active)
+
+  const scores = Float64Array.from(ranked, (u) => f.engagement[u]).sort()
+  let sum = 0
+  for (const s of scores) sum += s
+  // Ten equal-width bins from 0 to the top score.
+  const bins = 10
+  const maxScore = scores.length ? scores[scores.length - 1] : 0
+  const width = maxScore > 0 ? maxScore / bins : 1
+  const histogram = Array.from({length: bins}, (_, b) => ({from: b * width, to: (b + 1) * width, users: 0}))
+  for (const s of scores) histogram[Math.min(bins - 1, Math.floor(s / width))].users++
+  const idOf = db.prepare('SELECT user_id FROM users WHERE user_key = ?').pluck()
+  const top: TopUser[] = Array.from(ranked.subarray(0, options.top ?? 10), (u, i) => ({
+    rank: i + 1,
+    customerId: idOf.get(u) as string,
+    engagement: f.engagement[u],
+    interactions: f.interactions[u],
+    distinctProducts: f.distinctProducts[u],
+    lastSeen: isoDateTime(f.lastTsMs[u]),
+    components: Object.fromEntries(COMPONENTS.map((c) => [c, f.normalised[c][u]])) as Record<Component, number>,
+  }))
+  const report: Omit<FeaturesReport, 'elapsedMs'> = {
+    datasetVersion: data.version,
+    params,
+    users: ranked.length,
+    referenceTime: isoDateTime(f.referenceTsMs),
+    distribution: {
+      min: scores[0] ?? 0,
+      p25: quantile(scores, 0.25),
+      p50: quantile(scores, 0.5),
+      p75: quantile(scores, 0.75),
+      p90: quantile(scores, 0.9),
+      p99: quantile(scores, 0.99),
+      max: maxScore,
+      mean: scores.length ? sum / scores.length : 0,
+    },
+    histogram,
+    top,
+  }
+  const {normalised: nm} = f
+  db.transaction(() => {
+    db.exec('DELETE FROM user_features')
+    bulkInsert(
+      db,
+      'user_features',
+      ['user_key', 'interactions', 'distinct_products', 'first_ts_ms', 'last_ts_ms', 'volume', 'breadth', 'quality', 'frequency', 'recency', 'engagement'],
+      ranked.length,
+      (i, p, at) => {
+        const u = ranked[i]
+        p[at] = u
+        p[at + 1] = f.interactions[u]
+        p[at + 2] = f.distinctProducts[u]
+        p[at + 3] = f.firstTsMs[u]
+        p[at + 4] = f.lastTsMs[u]
+        p[at + 5] = nm.volume[u]
+        p[at + 6] = nm.breadth[u]
+        p[at + 7] = nm.quality[u]
+        p[at + 8] = nm.frequency[u]
+        p[at + 9] = nm.recency[u]
+        p[at + 10] = f.engagement[u]
+      },
+    )
+    writeColumn(db, 'features.engagement', f.engagement)
+    writeColumn(db, 'features.ranked_users', ranked)
+    writeColumn(db, 'features.interactions', f.interactions)
+    writeColumn(db, 'features.distinct_products', f.distinctProducts)
+    writeColumn(db, 'features.last_ts_ms', f.lastTsMs)
+    recordRun(db, {stage: 'features', datasetVersion: data.version, params, startedAtMs: started, summary: report})
+  })()
+  return {...report, elapsedMs: Date.now() - started}
+}
