@@ -63,17 +63,13 @@ export const MIGRATIONS: readonly string[] = [
     recency REAL NOT NULL,
     engagement REAL NOT NULL
   );
+  -- One row per product: its audience as typed arrays (user keys Int32, scores Float64), so a
+  -- lookup is one primary-key read and training writes one row per product, not one per slot.
   CREATE TABLE audiences (
-    product_key INTEGER NOT NULL,
-    rank INTEGER NOT NULL,
-    user_key INTEGER NOT NULL,
-    score REAL NOT NULL,
-    PRIMARY KEY (product_key, rank)
-  ) WITHOUT ROWID;
-  CREATE TABLE cold_start (
-    rank INTEGER PRIMARY KEY,
-    user_key INTEGER NOT NULL,
-    score REAL NOT NULL
+    product_key INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    user_keys BLOB NOT NULL,
+    scores BLOB NOT NULL
   );
   `,
 ]
