@@ -59,10 +59,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: InferredFlags<T>
   protected args!: InferredArgs<T>
+  /** Every positional argument as parsed (several, for commands with `strict = false`). */
+  protected positional: string[] = []
 
   public override async init(): Promise<void> {
     await super.init()
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -71,6 +73,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as InferredFlags<T>
     this.args = args as InferredArgs<T>
+    this.positional = argv as string[]
   }
 
   /** Human output only: stays silent under --json. */

@@ -1,12 +1,8 @@
-import {Args, Flags} from '@oclif/core'
-
 import {BaseCommand} from '../cli/base-command.js'
+import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
 import {Progress} from '../cli/progress.js'
 import {renderPrepare} from '../cli/render/prepare.js'
-import {RecsysError} from '../core/errors.js'
-import type {CsvSource} from '../core/ingest/csv-reader.js'
-import {DEFAULT_BOT_THRESHOLD, DEFAULT_COLUMNS, type PrepareReport, prepareDataset} from '../core/ingest/prepare.js'
-import {BUNDLED_FIXTURE} from '../core/paths.js'
+import {type PrepareReport, prepareDataset} from '../core/ingest/prepare.js'
 import {openStore} from '../core/store/open.js'
 
 export default class Prepare extends BaseCommand<typeof Prepare> {
@@ -25,59 +21,20 @@ Timestamps: ISO 8601 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS UT
     {description: 'An order history with no event column, from stdin', command: 'cat orders.csv | <%= config.bin %> <%= command.id %> - --default-event purchased'},
   ]
 
-  static override args = {
-    file: Args.string({description: 'CSV file to read, or - for stdin (default: the bundled fixture)', required: false}),
-  }
-
-  static override flags = {
-    'user-col': Flags.string({description: `Column holding the user id (default ${DEFAULT_COLUMNS.user}).`, helpGroup: 'COLUMNS'}),
-    'product-col': Flags.string({description: `Column holding the product id (default ${DEFAULT_COLUMNS.product}).`, helpGroup: 'COLUMNS'}),
-    'event-col': Flags.string({description: `Column holding the event type (default ${DEFAULT_COLUMNS.event}).`, helpGroup: 'COLUMNS'}),
-    'time-col': Flags.string({description: `Column holding the timestamp (default ${DEFAULT_COLUMNS.time}).`, helpGroup: 'COLUMNS'}),
-    'name-col': Flags.string({description: `Column holding the product name, optional (default ${DEFAULT_COLUMNS.name}).`, helpGroup: 'COLUMNS'}),
-    'default-event': Flags.string({description: 'Event for logs with no event column (e.g. purchased), and for empty event fields.'}),
-    'bot-threshold': Flags.integer({description: 'Drop users with more than this many events on any single UTC day.', default: DEFAULT_BOT_THRESHOLD, min: 1}),
-    'id-type': Flags.string({
-      description: 'How ids are checked: integer (non-integers are invalid), text (any non-empty value), or auto (integer when at most 1% of rows are not).',
-      options: ['auto', 'integer', 'text'],
-      default: 'auto',
-    }),
-    delimiter: Flags.string({description: 'Field delimiter (detected when not given).'}),
-    strict: Flags.boolean({description: 'Fail on the first bad row (naming its line) instead of dropping and counting it.', default: false}),
-  }
+  static override args = fileArg
+  static override flags = inputFlags
 
   public async run(): Promise<PrepareReport> {
-    const {flags} = this
-    let file = this.args.file
-    if (file === undefined) {
-      file = BUNDLED_FIXTURE
-      this.notice(`No FILE given: preparing the bundled fixture ${file}`)
-    }
-    if (file === '-' && process.stdin.isTTY) {
-      throw new RecsysError('USAGE', 'FILE is - but nothing is piped into stdin', 'Pipe a CSV in (cat data.csv | recsys prepare -) or pass a file path.')
-    }
-    const source: CsvSource = file === '-' ? {kind: 'stdin'} : {kind: 'file', path: file}
-    const db = openStore(flags.db)
+    const options = prepareOptionsFrom(this.args.file, this.flags, (t) => this.notice(t))
+    const db = openStore(this.flags.db)
     const progress = new Progress(this.jsonEnabled())
-    const interrupt = new AbortController()
-    const onSigint = (): void => interrupt.abort()
-    process.on('SIGINT', onSigint)
+    const guard = interruptGuard()
     try {
       const report = await prepareDataset(db, {
-        source,
-        columns: {user: flags['user-col'], product: flags['product-col'], event: flags['event-col'], time: flags['time-col'], name: flags['name-col']},
-        defaultEvent: flags['default-event'],
-        botThreshold: flags['bot-threshold'],
-        idType: flags['id-type'] as 'auto' | 'integer' | 'text',
-        delimiter: flags.delimiter,
-        strict: flags.strict,
-        signal: interrupt.signal,
+        ...options,
+        signal: guard.signal,
         onProgress(p) {
-          if (p.phase === 'write') {
-            // From here the write is one synchronous transaction: a Ctrl-C should kill the
-            // process at once, and SQLite rolls the unfinished transaction back.
-            process.off('SIGINT', onSigint)
-          }
+          if (p.phase === 'write') guard.release()
           const rate = p.elapsedMs > 0 ? Math.round((p.rowsRead / p.elapsedMs) * 1000) : 0
           const share = p.totalBytes ? ` (${Math.min(100, Math.round((p.bytesRead / p.totalBytes) * 100))}%)` : ''
           const text =
@@ -96,7 +53,7 @@ Timestamps: ISO 8601 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS UT
       progress.fail()
       throw error
     } finally {
-      process.off('SIGINT', onSigint)
+      guard.release()
       db.close()
     }
   }

@@ -16,7 +16,7 @@ export function table(head: string[], rows: Array<Array<string | number>>, align
     head: head.map((h) => paint.bold(h)),
     style: {head: [], border: []},
     chars: COMPACT,
-    colAligns: align,
+    ...(align ? {colAligns: align} : {}),
   })
   for (const row of rows) t.push(row.map(String))
   return t.toString()

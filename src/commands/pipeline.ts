@@ -1,0 +1,55 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
+import {Progress} from '../cli/progress.js'
+import {renderPipeline} from '../cli/render/pipeline.js'
+import {type PipelineReport, runPipeline} from '../core/pipeline.js'
+import {openStore} from '../core/store/open.js'
+
+export default class Pipeline extends BaseCommand<typeof Pipeline> {
+  static override summary = 'Run prepare, explore, cf-attempt, features and train in order, with one summary.'
+  static override description = 'Stops at the first failing stage and exits non-zero naming it; the stages before it keep their stored results.'
+
+  static override examples = [
+    {description: 'The whole job on the bundled fixture', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'On your own file, without the collaborative-filtering attempt', command: '<%= config.bin %> <%= command.id %> interactions.csv --skip-cf'},
+  ]
+
+  static override args = fileArg
+  static override flags = {
+    ...inputFlags,
+    'skip-cf': Flags.boolean({description: 'Leave out the collaborative-filtering attempt.', default: false}),
+    'top-n': Flags.integer({description: 'Users per product audience.', default: 10, min: 1}),
+    split: Flags.string({description: 'Share of interactions (by time) before the split, for explore and the evaluations.', default: '0.8'}),
+    seed: Flags.integer({description: 'Seed for every random choice.', default: 42}),
+  }
+
+  public async run(): Promise<PipelineReport> {
+    const {flags} = this
+    const options = prepareOptionsFrom(this.args.file, flags, (t) => this.notice(t))
+    const db = openStore(flags.db)
+    const progress = new Progress(this.jsonEnabled())
+    const guard = interruptGuard()
+    try {
+      const report = await runPipeline(db, {
+        prepare: {...options, signal: guard.signal},
+        split: Number(flags.split),
+        train: {topN: flags['top-n'], seed: flags.seed},
+        onStage: (stage) => {
+          if (stage !== 'prepare') guard.release()
+          progress.update(stage, `pipeline: ${stage}`)
+        },
+      })
+      progress.done()
+      this.say(renderPipeline(report))
+      return report
+    } catch (error) {
+      progress.fail()
+      throw error
+    } finally {
+      guard.release()
+      db.close()
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import {runTrain, type TrainOptions, type TrainReport} from './audience/train.js'
+import {runFeatures} from './engagement/stage.js'
+import type {FeaturesReport} from './engagement/stage.js'
+import type {EngagementOptions} from './engagement/score.js'
+import {isRecsysError, RecsysError} from './errors.js'
+import {type PrepareOptions, type PrepareReport, prepareDataset} from './ingest/prepare.js'
+import type {ExploreReport} from './stats/explore.js'
+import {runExplore} from './stats/stage.js'
+import type {Db} from './store/open.js'
+
+export type PipelineStage = 'prepare' | 'explore' | 'cf-attempt' | 'features' | 'train'
+
+export interface StageOutcome {
+  stage: PipelineStage
+  elapsedMs: number
+  headline: string
+}
+
+export interface PipelineReport {
+  stages: StageOutcome[]
+  prepare: PrepareReport
+  explore: ExploreReport
+  cf: unknown
+  features: FeaturesReport
+  train: TrainReport
+  /** A few product ids with audiences, to try `recommend` on. */
+  sampleProductIds: string[]
+  elapsedMs: number
+}
+
+export interface PipelineOptions {
+  prepare: PrepareOptions
+  split?: number
+  features?: EngagementOptions
+  train?: TrainOptions
+  /** The collaborative-filtering attempt, when wanted (left out with --skip-cf). */
+  cfAttempt?: (db: Db) => {headline: string; report: unknown}
+  onStage?: (stage: PipelineStage) => void
+}
+
+/**
+ * prepare → explore → cf-attempt → features → train, each its own transaction; the first failure
+ * stops the run with an error naming the stage, and earlier stages' results stay stored.
+ */
+export async function runPipeline(db: Db, options: PipelineOptions): Promise<PipelineReport> {
+  const started = Date.now()
+  const stages: StageOutcome[] = []
+  const step = async <T>(stage: PipelineStage, fn: () => T | Promise<T>, headline: (r: T) => string): Promise<T> => {
+    options.onStage?.(stage)
+    const t = Date.now()
+    try {
+      const result = await fn()
+      stages.push({stage, elapsedMs: Date.now() - t, headline: headline(result)})
+      return result
+    } catch (error) {
+      if (isRecsysError(error)) throw new RecsysError(error.code, `pipeline stage ${stage} failed: ${error.message}`, error.hint, error.exitCode)
+      throw new RecsysError('UNEXPECTED', `pipeline stage ${stage} failed: ${(error as Error).message}`, 'This looks like a bug in recsys; rerun with DEBUG=recsys to see the stack.')
+    }
+  }
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+  const prepare = await step('prepare', () => prepareDataset(db, options.prepare), (r) => `${r.rowsKept.toLocaleString('en-US')} rows kept of ${r.rowsRead.toLocaleString('en-US')}; ${r.users.toLocaleString('en-US')} users, ${r.products.toLocaleString('en-US')} products`)
+  const explore = await step('explore', () => runExplore(db, {split: options.split}), (r) => `retention ${pct(r.split.retention)}, one-time users ${pct(r.users.oneTimeShare)}, new products ${pct(r.split.newProductShare)}: CF ${r.verdict.cfViable ? 'viable' : 'not viable'}`)
+  let cf: unknown = null
+  if (options.cfAttempt) {
+    const attempt = options.cfAttempt
+    cf = (await step('cf-attempt', () => attempt(db), (r) => r.headline)).report
+  }
+  const features = await step('features', () => runFeatures(db, options.features), (r) => `${r.users.toLocaleString('en-US')} users scored, median engagement ${r.distribution.p50.toFixed(3)}`)
+  const train = await step('train', () => runTrain(db, {...options.train, split: options.split}), (r) => {
+    const e = r.evaluation
+    const p10 = (name: string): string => (e ? (e.rankers.find((x) => x.name === name)?.metrics.find((m) => m.k === 10)?.precision ?? 0).toFixed(5) : 'n/a')
+    return `${r.products.trained.toLocaleString('en-US')} audiences of ${r.params.topN}${e ? `; P@10 engagement ${p10('engagement')} vs random ${p10('random')}, return lift ${e.rankers[0].returnLift.lift.toFixed(2)}×` : ''}`
+  })
+  const sampleProductIds = db.prepare('SELECT p.product_id FROM audiences a JOIN products p USING (product_key) ORDER BY a.product_key LIMIT 3').pluck().all() as string[]
+  return {stages, prepare, explore, cf, features, train, sampleProductIds, elapsedMs: Date.now() - started}
+}
