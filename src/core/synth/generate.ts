@@ -49,11 +49,18 @@ const BAD_TIME_TEXT = ['not-a-date', '2023-02-30 10:00:00+00:00', '', '31/31/202
 /** Integer count of expected share, at least `min` when the share is positive. */
 const count = (rows: number, share: number, min = 0): number => Math.max(min, Math.round(rows * share))
 
-/** Events of a cluster: gaps of at least one second (so one user never repeats a timestamp). */
-function clusterGaps(rng: Rng, k: number, out: Int32Array): number {
+/**
+ * Gaps between one user's events: mostly within a session (mean an hour), some a later visit
+ * (mean ten days, at most sixty), so cohorts show a little return from month to month. Every gap
+ * is at least one second, so one user never repeats a timestamp. `sessionOnly` keeps a cluster
+ * short enough for a narrow period.
+ */
+function clusterGaps(rng: Rng, k: number, out: Int32Array, sessionOnly: boolean): number {
   let total = 0
   for (let j = 0; j < k - 1; j++) {
-    const gap = 1 + Math.min(172_800, Math.floor(-Math.log(1 - rng.next()) * 3600))
+    const revisit = !sessionOnly && rng.next() < 0.3
+    const meanSec = revisit ? 864_000 : 3600
+    const gap = 1 + Math.min(revisit ? 5_184_000 : 172_800, Math.floor(-Math.log(1 - rng.next()) * meanSec))
     out[j] = gap
     total += gap
   }
@@ -129,8 +136,10 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
   const dirtRows = injected.duplicates + injected.nullUserId + injected.nullProductId + injected.invalidUserId + injected.invalidProductId + injected.badTimestamp
   const Nc = N - botRows - dirtRows
 
-  // Users: one-time users and multi-event users, with the reference's user-per-row ratio.
-  let U = Math.min(Nc, Math.max(1, Math.round(N * REFERENCE.usersPerRow)))
+  // Users: one-time users and multi-event users, with the reference's user-per-row ratio. Bots
+  // are a population of their own, so the ratios apply to the rows that are not theirs.
+  const base = N - botRows
+  let U = Math.min(Nc, Math.max(1, Math.round(base * REFERENCE.usersPerRow)))
   const U1 = Math.round(U * REFERENCE.oneTimeUserShare)
   let Um = U - U1
   while (Um > 0 && Nc - U1 < 2 * Um) Um--
@@ -175,8 +184,15 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
     // Early events must be a share q of all events; returners put about half of theirs early.
     pEarly = Math.min(0.99, Math.max(0.01, (q * Nc - returnerEvents / 2) / (Nc - returnerEvents)))
   }
+  // Returners are drawn with weight (events − 1): more active users come back more often, as in
+  // real shops (weighted sampling without replacement by keys u^(1/w), Efraimidis & Spirakis 2006).
   const isReturner = new Uint8Array(U)
-  for (const i of sampleWithoutReplacement(Um, returners, rng)) isReturner[U1 + i] = 1
+  {
+    const keys = new Float64Array(Um)
+    for (let i = 0; i < Um; i++) keys[i] = Math.pow(rng.next(), 1 / (eventsPerUser[U1 + i] - 1))
+    const byKey = Int32Array.from({length: Um}, (_, i) => i).sort((a, b) => keys[b] - keys[a] || a - b)
+    for (let j = 0; j < returners; j++) isReturner[U1 + byKey[j]] = 1
+  }
   const userEarly = new Uint8Array(U)
   const earlyCountOf = new Int32Array(U)
   let E_e = 0
@@ -197,7 +213,7 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
   const boundarySec = Math.round((E_e / Nc) * spanSec)
 
   // Products: early-active ones (the most popular carry on into the late period) and new ones.
-  let P = Math.max(2, Math.round(N * REFERENCE.productsPerRow))
+  let P = Math.max(2, Math.round(base * REFERENCE.productsPerRow))
   let PEa = Math.max(1, Math.min(E_e, Math.round(P * REFERENCE.earlyProductShare)))
   let PL = Math.max(1, Math.min(E_l, P - PEa))
   let PB = Math.max(0, Math.min(PEa, E_l - PL, Math.round(PL / REFERENCE.newProductShare) - PL))
@@ -235,7 +251,8 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
   let ei = 0
   let li = 0
   const placeCluster = (u: number, k: number, from: number, to: number, labels: Int32Array, early: boolean): void => {
-    const len = clusterGaps(rng, k, gaps)
+    let len = clusterGaps(rng, k, gaps, false)
+    if (len >= to - from) len = clusterGaps(rng, k, gaps, true)
     const room = Math.max(1, to - from - len)
     let t = from + rng.int(room)
     for (let j = 0; j < k; j++) {
