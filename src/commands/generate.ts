@@ -6,6 +6,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {int} from '../cli/render/format.js'
 import {RecsysError} from '../core/errors.js'
 import {type GenerateSummary, generateReferenceCsv} from '../core/synth/generate.js'
+import {generateLoyalCsv} from '../core/synth/loyal.js'
 
 export default class Generate extends BaseCommand<typeof Generate> {
   static override summary = 'Write a reference-shaped interaction log (with dirt to clean) of any size.'
@@ -21,6 +22,11 @@ export default class Generate extends BaseCommand<typeof Generate> {
     rows: Flags.integer({description: 'Rows to write (dirt included).', default: 50_000, min: 100}),
     seed: Flags.integer({description: 'Random seed; the same seed gives the same file.', default: 42}),
     out: Flags.string({description: 'File to write (default: stdout).', char: 'o'}),
+    profile: Flags.string({
+      description: 'reference: the churn-heavy reference marketplace (with dirt); loyal: repeat customers in taste groups, where collaborative filtering should work.',
+      options: ['reference', 'loyal'],
+      default: 'reference',
+    }),
   }
 
   public async run(): Promise<GenerateSummary> {
@@ -38,9 +44,10 @@ export default class Generate extends BaseCommand<typeof Generate> {
     }
     let summary: GenerateSummary
     try {
-      summary = generateReferenceCsv({rows: flags.rows, seed: flags.seed}, (chunk) => {
+      const write = (chunk: string): void => {
         writeSync(fd, chunk)
-      })
+      }
+      summary = flags.profile === 'loyal' ? generateLoyalCsv({rows: flags.rows, seed: flags.seed}, write) : generateReferenceCsv({rows: flags.rows, seed: flags.seed}, write)
     } finally {
       if (tmp) closeSync(fd)
     }

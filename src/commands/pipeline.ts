@@ -4,6 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
 import {Progress} from '../cli/progress.js'
 import {renderPipeline} from '../cli/render/pipeline.js'
+import {runCfAttempt} from '../core/cf/attempt.js'
 import {type PipelineReport, runPipeline} from '../core/pipeline.js'
 import {openStore} from '../core/store/open.js'
 
@@ -36,6 +37,12 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
         prepare: {...options, signal: guard.signal},
         split: Number(flags.split),
         train: {topN: flags['top-n'], seed: flags.seed},
+        cfAttempt: flags['skip-cf']
+          ? undefined
+          : (store) => {
+              const report = runCfAttempt(store, {seed: flags.seed, split: Number(flags.split)})
+              return {headline: `${report.verdict.viable ? 'viable' : 'not viable'}; use ${report.verdict.useRanking}`, report}
+            },
         onStage: (stage) => {
           if (stage !== 'prepare') guard.release()
           progress.update(stage, `pipeline: ${stage}`)

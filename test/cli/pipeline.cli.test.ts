@@ -17,8 +17,9 @@ E2E.before((ctx) => {
   const parts: string[] = []
   generateReferenceCsv({rows: 30_000, seed: 9}, (c) => parts.push(c))
   writeFileSync(ctx.csv, parts.join(''))
-  const r = runCli(['pipeline', ctx.csv, '--db', ctx.db, '--json'])
+  const r = runCli(['pipeline', ctx.csv, '--db', ctx.db, '--json', '--skip-cf'])
   assert.is(r.code, 0, r.stderr + r.stdout)
+  assert.equal(JSON.parse(r.stdout).stages.map((s: {stage: string}) => s.stage), ['prepare', 'explore', 'features', 'train'])
 })
 E2E.after((ctx) => ctx.tmp.cleanup())
 
@@ -114,6 +115,18 @@ E2E('error paths: no id without a TTY, unknown store, untrained store, stale aft
   const stale = runCli(['recommend', '1', '--db', fresh])
   assert.is(stale.code, 4)
   assert.match(stale.stderr, /stale/)
+})
+
+E2E('pipeline runs cf-attempt between explore and features unless --skip-cf', (ctx) => {
+  const small = ctx.tmp.file('small.csv')
+  const parts: string[] = []
+  generateReferenceCsv({rows: 3000, seed: 2}, (c) => parts.push(c))
+  writeFileSync(small, parts.join(''))
+  const r = runCli(['pipeline', small, '--db', ctx.tmp.file('cf.db'), '--json'])
+  assert.is(r.code, 0, r.stderr)
+  const report = JSON.parse(r.stdout)
+  assert.equal(report.stages.map((s: {stage: string}) => s.stage), ['prepare', 'explore', 'cf-attempt', 'features', 'train'])
+  assert.is(typeof report.cf.verdict.viable, 'boolean')
 })
 
 E2E('pipeline names the failing stage and exits non-zero', (ctx) => {
