@@ -31,6 +31,7 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
     split: Flags.string({description: 'Share of interactions (by time) before the split.', default: '0.8'}),
     'loss-every': Flags.integer({description: 'Compute the training loss every N iterations (0: never).', default: 10, min: 0}),
     seed: Flags.integer({description: 'Seed for factors, samples and the bootstrap.', default: 42}),
+    workers: Flags.integer({description: 'Threads for the ALS solves (default: 2 for large data, else 1); the factors are the same for any number.', min: 1, max: 64}),
   }
 
   public async run(): Promise<CfReport> {
@@ -38,7 +39,7 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
     const db = openStore(flags.db, {mustExist: true})
     const progress = new Progress(this.jsonEnabled())
     try {
-      const report = runCfAttempt(db, {
+      const report = await runCfAttempt(db, {
         factors: flags.factors,
         iterations: flags.iterations,
         regularization: Number(flags.regularization),
@@ -52,6 +53,7 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
         split: Number(flags.split),
         lossEvery: flags['loss-every'],
         seed: flags.seed,
+        workers: flags.workers,
         onProgress: (text) => progress.update(text, text),
         onIteration: ({iteration, elapsedMs, loss}) =>
           progress.update('iter', `cf-attempt: iteration ${iteration}/${flags.iterations}, ${(elapsedMs / 1000).toFixed(2)} s${loss === null ? '' : `, loss ${loss.toExponential(4)}`}`),

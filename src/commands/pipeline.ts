@@ -39,8 +39,8 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
         train: {topN: flags['top-n'], seed: flags.seed},
         cfAttempt: flags['skip-cf']
           ? undefined
-          : (store) => {
-              const report = runCfAttempt(store, {seed: flags.seed, split: Number(flags.split)})
+          : async (store) => {
+              const report = await runCfAttempt(store, {seed: flags.seed, split: Number(flags.split)})
               return {headline: `${report.verdict.viable ? 'viable' : 'not viable'}; use ${report.verdict.useRanking}`, report}
             },
         onStage: (stage) => {

@@ -34,7 +34,7 @@ export interface PipelineOptions {
   features?: EngagementOptions
   train?: TrainOptions
   /** The collaborative-filtering attempt, when wanted (left out with --skip-cf). */
-  cfAttempt?: (db: Db) => {headline: string; report: unknown}
+  cfAttempt?: (db: Db) => Promise<{headline: string; report: unknown}>
   onStage?: (stage: PipelineStage) => void
 }
 

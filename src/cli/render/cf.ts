@@ -26,6 +26,6 @@ export function renderCf(r: CfReport): string {
   out.push(`${heading('Verdict')} ${r.verdict.viable ? paint.green('viable') : paint.red('not viable')}; use: ${paint.bold(r.verdict.useRanking)}`)
   for (const reason of r.verdict.reasons) out.push(`  - ${reason}`)
   out.push(r.verdict.summary)
-  out.push(`time: training ${seconds(r.training.elapsedMs)} (median ${seconds(r.training.medianIterationMs)} per iteration), evaluation ${seconds(e.elapsedMs)}, total ${seconds(r.elapsedMs)}`)
+  out.push(`time: training ${seconds(r.training.elapsedMs)} (median ${seconds(r.training.medianIterationMs)} per iteration, ${r.training.threads} thread${r.training.threads > 1 ? 's' : ''}), evaluation ${seconds(e.elapsedMs)}, total ${seconds(r.elapsedMs)}`)
   return out.join('\n')
 }

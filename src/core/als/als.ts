@@ -1,3 +1,7 @@
+import {existsSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+
 import {CholeskyDecomposition, Matrix} from 'ml-matrix'
 
 import {RecsysError} from '../errors.js'
@@ -17,6 +21,8 @@ export interface AlsOptions {
   seed?: number
   /** Compute the training loss every this many iterations (0: never; the last is always computed when > 0). */
   lossEvery?: number
+  /** Worker threads for the CG solves (default: 2 when the matrix is large, else 1). */
+  workers?: number
   onIteration?: (info: {iteration: number; elapsedMs: number; loss: number | null}) => void
 }
 
@@ -30,6 +36,8 @@ export interface AlsModel {
   Y: Float64Array
   losses: Array<{iteration: number; loss: number}>
   iterationMs: number[]
+  /** Threads that solved the rows. */
+  threads: number
 }
 
 /** (G + λI)⁻¹ by ml-matrix (once per half-iteration; f×f). With weighted λ a one-entry row has λ·1 = λ too. */
@@ -48,12 +56,52 @@ function choleskySolve(A: Float64Array, b: Float64Array, f: number): void {
   for (let a = 0; a < f; a++) b[a] = x.get(a, 0)
 }
 
+/** The worker's compiled file; under tsx (tests) it is absent and solves stay on this thread. */
+const WORKER_URL = new URL('./worker.js', import.meta.url)
+/** Below this many stored entries, threads cost more than they save. */
+const PARALLEL_MIN_ENTRIES = 200_000
+
+/** Copies a typed array into shared memory (workers see it without copying). */
+function shared<T extends Int32Array | Float64Array>(array: T): {buffer: SharedArrayBuffer; view: T} {
+  const buffer = new SharedArrayBuffer(array.byteLength)
+  const view = new (array.constructor as new (b: SharedArrayBuffer) => T)(buffer)
+  view.set(array as never)
+  return {buffer, view}
+}
+
+/**
+ * Row ranges of about equal cost: a one-entry row costs one f×f matvec, a CG row about
+ * cgSteps + 1, plus a little per entry.
+ */
+function balancedRanges(m: ConfidenceCsr, parts: number, cgSteps: number): Array<[number, number]> {
+  const cost = (r: number): number => {
+    const n = m.offsets[r + 1] - m.offsets[r]
+    return n === 0 ? 0 : n === 1 ? 1 : cgSteps + 1 + n * 0.05
+  }
+  let total = 0
+  for (let r = 0; r < m.nRows; r++) total += cost(r)
+  const ranges: Array<[number, number]> = []
+  let start = 0
+  let acc = 0
+  for (let r = 0; r < m.nRows && ranges.length < parts - 1; r++) {
+    acc += cost(r)
+    if (acc >= (total * (ranges.length + 1)) / parts) {
+      ranges.push([start, r + 1])
+      start = r + 1
+    }
+  }
+  ranges.push([start, m.nRows])
+  return ranges
+}
+
 /**
  * Implicit-feedback ALS. `users` holds each user's items with c − 1 = α·r per entry; `items` is
  * its transpose. Factors start as seeded uniform noise in [0, 0.01), as in `implicit`; each
- * iteration solves every user given Y, then every item given X.
+ * iteration solves every user given Y, then every item given X. With CG on a large matrix the row
+ * solves run on worker threads over shared memory; rows are independent within a half-iteration,
+ * so the factors are the same whatever the number of threads.
  */
-export function trainAls(users: ConfidenceCsr, items: ConfidenceCsr, options: AlsOptions = {}): AlsModel {
+export async function trainAls(users: ConfidenceCsr, items: ConfidenceCsr, options: AlsOptions = {}): Promise<AlsModel> {
   const f = options.factors ?? 50
   const iterations = options.iterations ?? 50
   const lambda = options.regularization ?? 0.01
@@ -65,32 +113,70 @@ export function trainAls(users: ConfidenceCsr, items: ConfidenceCsr, options: Al
   if (!Number.isInteger(iterations) || iterations < 0) throw new RecsysError('USAGE', `--iterations must be a non-negative integer (got ${iterations})`, 'Pass e.g. --iterations 50.')
   if (!(lambda > 0)) throw new RecsysError('USAGE', `--regularization must be positive (got ${lambda})`, 'Pass e.g. --regularization 0.01.')
   if (users.cols.length !== items.cols.length) throw new RecsysError('UNEXPECTED', 'ALS input: user and item matrices disagree', 'This is a bug in recsys.')
+  const workerFile = fileURLToPath(WORKER_URL)
+  const threads = solver === 'cg' && existsSync(workerFile) ? (options.workers ?? (users.cols.length >= PARALLEL_MIN_ENTRIES ? 2 : 1)) : 1
 
   const rng = createRng(options.seed ?? 42)
-  const X = new Float64Array(users.nRows * f)
-  const Y = new Float64Array(items.nRows * f)
+  const Xs = shared(new Float64Array(users.nRows * f))
+  const Ys = shared(new Float64Array(items.nRows * f))
+  const X = Xs.view
+  const Y = Ys.view
   for (let i = 0; i < X.length; i++) X[i] = rng.next() * 0.01
   for (let i = 0; i < Y.length; i++) Y[i] = rng.next() * 0.01
-  const solve = (target: Float64Array, fixed: Float64Array, nFixed: number, m: ConfidenceCsr): void => {
+
+  let pool: Worker[] = []
+  let gramShared: Float64Array | undefined
+  let inverseShared: Float64Array | undefined
+  const userRanges = balancedRanges(users, threads, cgSteps)
+  const itemRanges = balancedRanges(items, threads, cgSteps)
+  if (threads > 1) {
+    const g = shared(new Float64Array(f * f))
+    const inv = shared(new Float64Array(f * f))
+    gramShared = g.view
+    inverseShared = inv.view
+    const csr = (m: ConfidenceCsr) => ({nRows: m.nRows, offsets: shared(m.offsets).buffer, cols: shared(m.cols).buffer, conf: shared(m.conf).buffer})
+    const workerData = {f, lambda, weighted, cgSteps, X: Xs.buffer, Y: Ys.buffer, gram: g.buffer, inverse: inv.buffer, users: csr(users), items: csr(items)}
+    pool = Array.from({length: threads}, () => new Worker(WORKER_URL, {workerData}))
+  }
+  const runOn = (worker: Worker, task: {side: 'users' | 'items'; from: number; to: number}): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error)
+      worker.once('error', onError)
+      worker.once('message', () => {
+        worker.off('error', onError)
+        resolve()
+      })
+      worker.postMessage(task)
+    })
+  const solve = async (target: Float64Array, fixed: Float64Array, nFixed: number, m: ConfidenceCsr, side: 'users' | 'items'): Promise<void> => {
     const G = _gram(fixed, nFixed, f)
-    if (solver === 'cg') _solveRowsCG(target, fixed, G, m, f, lambda, weighted, cgSteps, 0, m.nRows, regularisedInverse(G, f, lambda))
-    else _solveRowsExact(target, fixed, G, m, f, lambda, weighted, 0, m.nRows, choleskySolve)
+    if (solver !== 'cg') return _solveRowsExact(target, fixed, G, m, f, lambda, weighted, 0, m.nRows, choleskySolve)
+    const Minv = regularisedInverse(G, f, lambda)
+    if (pool.length === 0) return _solveRowsCG(target, fixed, G, m, f, lambda, weighted, cgSteps, 0, m.nRows, Minv)
+    gramShared!.set(G)
+    inverseShared!.set(Minv)
+    const ranges = side === 'users' ? userRanges : itemRanges
+    await Promise.all(ranges.map(([from, to], w) => runOn(pool[w], {side, from, to})))
   }
   const losses: Array<{iteration: number; loss: number}> = []
   const iterationMs: number[] = []
-  for (let it = 1; it <= iterations; it++) {
-    const t = Date.now()
-    solve(X, Y, items.nRows, users)
-    solve(Y, X, users.nRows, items)
-    iterationMs.push(Date.now() - t)
-    let loss: number | null = null
-    if (lossEvery > 0 && (it % lossEvery === 0 || it === iterations)) {
-      loss = _loss(X, Y, _gram(Y, items.nRows, f), users, items, f, lambda, weighted)
-      losses.push({iteration: it, loss})
+  try {
+    for (let it = 1; it <= iterations; it++) {
+      const t = Date.now()
+      await solve(X, Y, items.nRows, users, 'users')
+      await solve(Y, X, users.nRows, items, 'items')
+      iterationMs.push(Date.now() - t)
+      let loss: number | null = null
+      if (lossEvery > 0 && (it % lossEvery === 0 || it === iterations)) {
+        loss = _loss(X, Y, _gram(Y, items.nRows, f), users, items, f, lambda, weighted)
+        losses.push({iteration: it, loss})
+      }
+      options.onIteration?.({iteration: it, elapsedMs: iterationMs[it - 1], loss})
     }
-    options.onIteration?.({iteration: it, elapsedMs: iterationMs[it - 1], loss})
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()))
   }
-  return {factors: f, nUsers: users.nRows, nItems: items.nRows, X, Y, losses, iterationMs}
+  return {factors: f, nUsers: users.nRows, nItems: items.nRows, X, Y, losses, iterationMs, threads}
 }
 
 /** A confidence matrix and its transpose from (row, col, weight) triples; repeated pairs sum. */

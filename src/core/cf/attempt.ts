@@ -32,7 +32,7 @@ export interface CfReport {
   datasetVersion: number
   config: {factors: number; iterations: number; regularization: number; alpha: number; binary: boolean; solver: string; cgSteps: number; weightedRegularization: boolean; seed: number; k: number; split: number; eventWeightsFrom: string}
   data: {trainInteractions: number; users: number; products: number; nonZeros: number; density: number}
-  training: {elapsedMs: number; medianIterationMs: number; losses: Array<{iteration: number; loss: number}>}
+  training: {elapsedMs: number; medianIterationMs: number; threads: number; losses: Array<{iteration: number; loss: number}>}
   evaluation: {
     elapsedMs: number
     k: number
@@ -86,7 +86,7 @@ const overlaps = (a: Interval, b: Interval): boolean => a.low <= b.high && b.low
  * Trains implicit ALS on the interactions before the split and evaluates it item-to-user on the
  * rest, beside random, most-active, most-recent and engagement rankings on the same products.
  */
-export function runCfAttempt(db: Db, options: CfAttemptOptions = {}): CfReport {
+export async function runCfAttempt(db: Db, options: CfAttemptOptions = {}): Promise<CfReport> {
   const started = Date.now()
   const k = options.k ?? 10
   const seed = options.seed ?? 42
@@ -115,7 +115,7 @@ export function runCfAttempt(db: Db, options: CfAttemptOptions = {}): CfReport {
 
   options.onProgress?.('cf-attempt: training ALS')
   const tTrain = Date.now()
-  const model = trainAls(users, items, {...options, seed})
+  const model = await trainAls(users, items, {...options, seed})
   const trainingMs = Date.now() - tTrain
   const f = model.factors
 
@@ -191,6 +191,7 @@ export function runCfAttempt(db: Db, options: CfAttemptOptions = {}): CfReport {
     training: {
       elapsedMs: trainingMs,
       medianIterationMs: [...model.iterationMs].sort((a, b) => a - b)[Math.floor(model.iterationMs.length / 2)] ?? 0,
+      threads: model.threads,
       losses: model.losses,
     },
     evaluation: {elapsedMs: evaluationMs, k, products: {...setup.counts, sampled}, rankers: results, alsMinusRandom: {precision: pDiff, ndcg: nDiff}},

@@ -32,9 +32,9 @@ function checkerboard(seed: number) {
   return {...m, G, nUsers: G * usersPerGroup, nItems: G * perGroup, perGroup}
 }
 
-test('planted structure: in-group users score far above out-of-group users for every product', () => {
+test('planted structure: in-group users score far above out-of-group users for every product', async () => {
   const d = checkerboard(1)
-  const model = trainAls(d.users, d.items, {factors: 8, iterations: 15, regularization: 0.1, seed: 3})
+  const model = await trainAls(d.users, d.items, {factors: 8, iterations: 15, regularization: 0.1, seed: 3})
   const scores = new Float64Array(d.nUsers)
   const all = Int32Array.from({length: d.nUsers}, (_, u) => u)
   let inGroupHits = 0
@@ -50,20 +50,20 @@ test('planted structure: in-group users score far above out-of-group users for e
   assert.ok(precision > 0.9, `in-group precision@10 ${precision}`)
 })
 
-test('the training loss never rises across iterations, for CG and for the exact solver', () => {
+test('the training loss never rises across iterations, for CG and for the exact solver', async () => {
   const d = checkerboard(2)
   for (const solver of ['cg', 'cholesky'] as const) {
-    const model = trainAls(d.users, d.items, {factors: 6, iterations: 12, regularization: 0.05, seed: 1, solver, lossEvery: 1})
+    const model = await trainAls(d.users, d.items, {factors: 6, iterations: 12, regularization: 0.05, seed: 1, solver, lossEvery: 1})
     for (let i = 1; i < model.losses.length; i++) {
       assert.ok(model.losses[i].loss <= model.losses[i - 1].loss * (1 + 1e-12), `${solver}: loss rose at iteration ${i + 1}: ${model.losses[i - 1].loss} → ${model.losses[i].loss}`)
     }
   }
 })
 
-test('CG agrees with the Cholesky solver', () => {
+test('CG agrees with the Cholesky solver', async () => {
   const d = checkerboard(3)
-  const exact = trainAls(d.users, d.items, {factors: 6, iterations: 25, regularization: 0.05, seed: 5, solver: 'cholesky', lossEvery: 25})
-  const cg = trainAls(d.users, d.items, {factors: 6, iterations: 25, regularization: 0.05, seed: 5, solver: 'cg', cgSteps: 6, lossEvery: 25})
+  const exact = await trainAls(d.users, d.items, {factors: 6, iterations: 25, regularization: 0.05, seed: 5, solver: 'cholesky', lossEvery: 25})
+  const cg = await trainAls(d.users, d.items, {factors: 6, iterations: 25, regularization: 0.05, seed: 5, solver: 'cg', cgSteps: 6, lossEvery: 25})
   const lossGap = Math.abs(cg.losses[0].loss - exact.losses[0].loss) / exact.losses[0].loss
   assert.ok(lossGap < 1e-3, `final loss differs by ${lossGap}`)
   // Predictions (not factors, which are defined up to rotation) agree.
@@ -82,25 +82,25 @@ test('CG agrees with the Cholesky solver', () => {
   assert.ok(maxDiff < 0.02, `largest prediction difference ${maxDiff}`)
 })
 
-test('one CG half-step from the same start equals the exact solve once CG has f steps', () => {
+test('one CG half-step from the same start equals the exact solve once CG has f steps', async () => {
   const d = checkerboard(4)
-  const a = trainAls(d.users, d.items, {factors: 5, iterations: 1, regularization: 0.1, seed: 9, solver: 'cholesky'})
-  const b = trainAls(d.users, d.items, {factors: 5, iterations: 1, regularization: 0.1, seed: 9, solver: 'cg', cgSteps: 5})
+  const a = await trainAls(d.users, d.items, {factors: 5, iterations: 1, regularization: 0.1, seed: 9, solver: 'cholesky'})
+  const b = await trainAls(d.users, d.items, {factors: 5, iterations: 1, regularization: 0.1, seed: 9, solver: 'cg', cgSteps: 5})
   let maxDiff = 0
   for (let i = 0; i < a.X.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.X[i] - b.X[i]))
   assert.ok(maxDiff < 1e-6, `user factors differ by ${maxDiff}`)
 })
 
-test('the same seed gives the same factors; another seed other factors', () => {
+test('the same seed gives the same factors; another seed other factors', async () => {
   const d = checkerboard(5)
-  const a = trainAls(d.users, d.items, {factors: 4, iterations: 3, seed: 7})
-  const b = trainAls(d.users, d.items, {factors: 4, iterations: 3, seed: 7})
-  const c = trainAls(d.users, d.items, {factors: 4, iterations: 3, seed: 8})
+  const a = await trainAls(d.users, d.items, {factors: 4, iterations: 3, seed: 7})
+  const b = await trainAls(d.users, d.items, {factors: 4, iterations: 3, seed: 7})
+  const c = await trainAls(d.users, d.items, {factors: 4, iterations: 3, seed: 8})
   assert.equal(Array.from(a.X), Array.from(b.X))
   assert.not.equal(Array.from(a.Y), Array.from(c.Y))
 })
 
-test('gram matrix and confidence matrices, by hand', () => {
+test('gram matrix and confidence matrices, by hand', async () => {
   const Y = Float64Array.from([1, 2, 3, 4])
   assert.equal(Array.from(_gram(Y, 2, 2)), [10, 14, 14, 20])
   const m = confidenceMatrices(Int32Array.from([0, 0, 1]), Int32Array.from([1, 1, 0]), Float64Array.from([5, 3, 1]), 2, 2, 2, false)

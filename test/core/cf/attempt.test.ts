@@ -27,7 +27,7 @@ test('a shop with loyal repeat customers comes out viable, with ALS as the ranki
   const s = await storeFrom((w) => generateLoyalCsv({rows: 30_000, seed: 2}, w))
   try {
     runFeatures(s.db)
-    const r = runCfAttempt(s.db, {factors: 16, iterations: 10, seed: 1, bootstrapRounds: 300})
+    const r = await runCfAttempt(s.db, {factors: 16, iterations: 10, seed: 1, bootstrapRounds: 300})
     assert.is(r.verdict.viable, true, r.verdict.summary)
     assert.is(r.verdict.useRanking, 'als')
     const als = r.evaluation.rankers.find((x) => x.name === 'als')!
@@ -44,7 +44,7 @@ test('a shop with loyal repeat customers comes out viable, with ALS as the ranki
 test('reference-shaped churn data comes out not viable', async () => {
   const s = await storeFrom((w) => generateReferenceCsv({rows: 40_000, seed: 4}, w))
   try {
-    const r = runCfAttempt(s.db, {factors: 16, iterations: 8, seed: 1, bootstrapRounds: 300})
+    const r = await runCfAttempt(s.db, {factors: 16, iterations: 8, seed: 1, bootstrapRounds: 300})
     assert.is(r.verdict.viable, false, r.verdict.summary)
     assert.ok(r.evaluation.products.newProducts > 0)
     assert.match(r.verdict.summary, /not viable/)
@@ -57,10 +57,10 @@ test('reference-shaped churn data comes out not viable', async () => {
 test('the same seed gives the same report numbers; --eval-products samples', async () => {
   const s = await storeFrom((w) => generateLoyalCsv({rows: 8000, seed: 5}, w))
   try {
-    const a = runCfAttempt(s.db, {factors: 8, iterations: 4, seed: 3, bootstrapRounds: 200})
-    const b = runCfAttempt(s.db, {factors: 8, iterations: 4, seed: 3, bootstrapRounds: 200})
+    const a = await runCfAttempt(s.db, {factors: 8, iterations: 4, seed: 3, bootstrapRounds: 200})
+    const b = await runCfAttempt(s.db, {factors: 8, iterations: 4, seed: 3, bootstrapRounds: 200})
     assert.equal(a.evaluation.rankers, b.evaluation.rankers)
-    const sampled = runCfAttempt(s.db, {factors: 8, iterations: 4, seed: 3, bootstrapRounds: 200, evalProducts: 50})
+    const sampled = await runCfAttempt(s.db, {factors: 8, iterations: 4, seed: 3, bootstrapRounds: 200, evalProducts: 50})
     assert.is(sampled.evaluation.products.evaluated, 50)
     assert.is(sampled.evaluation.products.sampled, true)
   } finally {
