@@ -43,7 +43,8 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     if (flags.products) ids.push(...readIdFile(flags.products))
     const db = openStore(flags.db, {mustExist: true, readonly: true})
     try {
-      const lookup = new AudienceLookup(db)
+      // Many ids (a batch export): load every audience once rather than one read per id.
+      const lookup = new AudienceLookup(db, {preload: ids.length >= 200})
       if (ids.length === 0) return await this.interactive(lookup)
       const results = ids.map((id) => lookup.lookup(id, flags.n))
       if (flags.strict) {

@@ -17,7 +17,7 @@ export function renderBench(r: BenchReport): string {
       out.push(
         table(
           ['in-process lookups', 'per second', 'p50', 'p95', 'p99'],
-          size.lookups.map((l) => [`n = ${l.n}`, int(l.perSecond), `${num(l.p50Us, 1)} µs`, `${num(l.p95Us, 1)} µs`, `${num(l.p99Us, 1)} µs`]),
+          size.lookups.map((l) => [`${l.path}, n = ${l.n}`, int(l.perSecond), `${num(l.p50Us, 1)} µs`, `${num(l.p95Us, 1)} µs`, `${num(l.p99Us, 1)} µs`]),
           ['left', 'right', 'right', 'right', 'right'],
         ),
       )

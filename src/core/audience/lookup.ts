@@ -1,5 +1,6 @@
 import {RecsysError} from '../errors.js'
 import {isoDate} from '../ingest/timestamps.js'
+import {buildCsr, type Csr} from '../matrix/csr.js'
 import {readColumn} from '../store/columns.js'
 import type {Db} from '../store/open.js'
 import {type RunRecord, requireFreshRun} from '../store/runs.js'
@@ -27,12 +28,6 @@ export interface AudienceResult {
   trainedAt: string
 }
 
-interface AudienceRow {
-  size: number
-  user_keys: Buffer
-  scores: Buffer
-}
-
 function int32s(buf: Buffer): Int32Array {
   const out = new Int32Array(buf.length / 4)
   new Uint8Array(out.buffer).set(buf)
@@ -53,19 +48,60 @@ function float64s(buf: Buffer): Float64Array {
 export class AudienceLookup {
   readonly train: RunRecord<{params: {topN: number}}>
   private readonly productStmt
-  private readonly audienceStmt
   private readonly memberStmt
   private ranked?: Int32Array
   private engagement?: Float64Array
-  private interactionColumns?: {user: Int32Array; product: Int32Array}
+  /** Product → users who interacted, built on the first on-demand lookup. */
+  private interactors?: Csr
+  /** Marketer columns per user, read once (users recur across audiences). */
+  private readonly members = new Map<number, Omit<AudienceMember, 'rank' | 'score'>>()
+  /** With `preload`: every audience in memory, so a lookup reads no SQLite at all. */
+  private preloaded?: {index: Map<string, number>; keys: Int32Array; has: Uint8Array; names: Array<string | null>; offsets: Int32Array; users: Int32Array; scores: Float64Array}
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    options: {preload?: boolean} = {},
+  ) {
     this.train = requireFreshRun(db, 'train')
-    this.productStmt = db.prepare('SELECT product_key AS key, name FROM products WHERE product_id = ?')
-    this.audienceStmt = db.prepare('SELECT size, user_keys, scores FROM audiences WHERE product_key = ?')
+    // One indexed read per product: its key and name, and its audience when train stored one.
+    this.productStmt = db.prepare(
+      'SELECT p.product_key AS key, p.name AS name, a.size AS size, a.user_keys AS user_keys, a.scores AS scores FROM products p LEFT JOIN audiences a ON a.product_key = p.product_key WHERE p.product_id = ?',
+    )
+    if (options.preload) this.preloaded = this.loadAll()
     this.memberStmt = db.prepare(
       'SELECT u.user_id AS id, f.interactions AS interactions, f.distinct_products AS distinct_products, f.last_ts_ms AS last_ts_ms FROM users u JOIN user_features f ON f.user_key = u.user_key WHERE u.user_key = ?',
     )
+  }
+
+  /** Every product with its audience, as flat typed arrays (for batch exports and benchmarks). */
+  private loadAll(): NonNullable<AudienceLookup['preloaded']> {
+    const rows = this.db
+      .prepare('SELECT p.product_id, p.product_key, p.name, a.user_keys, a.scores FROM products p LEFT JOIN audiences a ON a.product_key = p.product_key')
+      .raw()
+      .all() as Array<[string, number, string | null, Buffer | null, Buffer | null]>
+    let total = 0
+    for (const r of rows) total += r[3] ? r[3].length / 4 : 0
+    const index = new Map<string, number>()
+    const keys = new Int32Array(rows.length)
+    const has = new Uint8Array(rows.length)
+    const names: Array<string | null> = []
+    const offsets = new Int32Array(rows.length + 1)
+    const users = new Int32Array(total)
+    const scores = new Float64Array(total)
+    let w = 0
+    rows.forEach(([id, key, name, u, sc], i) => {
+      index.set(id, i)
+      keys[i] = key
+      names.push(name)
+      if (u && sc) {
+        has[i] = 1
+        users.set(int32s(u), w)
+        scores.set(float64s(sc), w)
+        w += u.length / 4
+      }
+      offsets[i + 1] = w
+    })
+    return {index, keys, has, names, offsets, users, scores}
   }
 
   get topN(): number {
@@ -75,7 +111,7 @@ export class AudienceLookup {
   lookup(productId: string, n: number): AudienceResult {
     if (!Number.isInteger(n) || n < 1) throw new RecsysError('USAGE', `-n must be a positive integer (got ${n})`, 'Pass e.g. -n 10.')
     const id = productId.trim()
-    const product = this.productStmt.get(id) as {key: number; name: string | null} | undefined
+    const product = this.stored(id)
     let userKeys: number[]
     let scores: number[]
     let onDemand = false
@@ -85,15 +121,13 @@ export class AudienceLookup {
       onDemand = n > this.topN
       note = `product ${id} is not in the data: showing the cold-start audience (most engaged users overall)`
     } else {
-      const row = this.audienceStmt.get(product.key) as AudienceRow | undefined
-      const pre = row ? Array.from(int32s(row.user_keys)) : []
-      const preScores = row ? Array.from(float64s(row.scores)) : []
-      const complete = row !== undefined && (row.size >= n || row.size < this.topN)
-      if (complete) {
-        userKeys = pre.slice(0, n)
-        scores = preScores.slice(0, n)
+      const size = product.users?.length ?? 0
+      // A stored audience is complete for n when it holds n users, or holds every eligible user.
+      if (product.users && product.scores && (size >= n || size < this.topN)) {
+        userKeys = Array.from(product.users.subarray(0, n))
+        scores = Array.from(product.scores.subarray(0, n))
       } else {
-        ;({userKeys, scores} = this.extend(pre, preScores, n, product.key))
+        ;({userKeys, scores} = this.extend(Array.from(product.users ?? []), Array.from(product.scores ?? []), n, product.key))
         onDemand = true
       }
       if (userKeys.length < n) note = `only ${userKeys.length} users have not interacted with product ${id} yet`
@@ -112,6 +146,21 @@ export class AudienceLookup {
     }
   }
 
+  /** The product and its stored audience (absent for products train left out), from memory or SQLite. */
+  private stored(id: string): {key: number; name: string | null; users?: Int32Array; scores?: Float64Array} | undefined {
+    const m = this.preloaded
+    if (m) {
+      const i = m.index.get(id)
+      if (i === undefined) return undefined
+      if (!m.has[i]) return {key: m.keys[i], name: m.names[i]}
+      return {key: m.keys[i], name: m.names[i], users: m.users.subarray(m.offsets[i], m.offsets[i + 1]), scores: m.scores.subarray(m.offsets[i], m.offsets[i + 1])}
+    }
+    const row = this.productStmt.get(id) as {key: number; name: string | null; user_keys: Buffer | null; scores: Buffer | null} | undefined
+    if (!row) return undefined
+    if (!row.user_keys || !row.scores) return {key: row.key, name: row.name}
+    return {key: row.key, name: row.name, users: int32s(row.user_keys), scores: float64s(row.scores)}
+  }
+
   /** Continues a ranked list from the features order, skipping users already in it and interactors. */
   private extend(keys: number[], scores: number[], n: number, productKey: number): {userKeys: number[]; scores: number[]} {
     this.ranked ??= readColumn<Int32Array>(this.db, 'features.ranked_users')
@@ -119,12 +168,15 @@ export class AudienceLookup {
     if (!this.ranked || !this.engagement) throw new RecsysError('MISSING_STAGE', 'the features in this store are incomplete', 'Run `recsys features` and `recsys train` again.')
     const skip = new Set<number>(keys)
     if (productKey >= 0) {
-      this.interactionColumns ??= {
-        user: readColumn<Int32Array>(this.db, 'interactions.user_key')!,
-        product: readColumn<Int32Array>(this.db, 'interactions.product_key')!,
+      if (!this.interactors) {
+        const user = readColumn<Int32Array>(this.db, 'interactions.user_key')
+        const product = readColumn<Int32Array>(this.db, 'interactions.product_key')
+        if (!user || !product) throw new RecsysError('MISSING_STAGE', 'the prepared dataset in this store is incomplete', 'Run `recsys prepare FILE` again.')
+        const nProducts = this.db.prepare('SELECT count(*) FROM products').pluck().get() as number
+        this.interactors = buildCsr(product, user, nProducts)
       }
-      const {user, product} = this.interactionColumns
-      for (let i = 0; i < product.length; i++) if (product[i] === productKey) skip.add(user[i])
+      const {offsets, cols} = this.interactors
+      for (let j = offsets[productKey]; j < offsets[productKey + 1]; j++) skip.add(cols[j])
     }
     const outKeys = keys.slice(0, n)
     const outScores = scores.slice(0, n)
@@ -138,8 +190,13 @@ export class AudienceLookup {
   }
 
   private member(userKey: number, rank: number, score: number): AudienceMember {
-    const row = this.memberStmt.get(userKey) as {id: string; interactions: number; distinct_products: number; last_ts_ms: number}
-    return {rank, customerId: row.id, score, interactions: row.interactions, distinctProducts: row.distinct_products, lastSeen: isoDate(row.last_ts_ms)}
+    let m = this.members.get(userKey)
+    if (!m) {
+      const row = this.memberStmt.get(userKey) as {id: string; interactions: number; distinct_products: number; last_ts_ms: number}
+      m = {customerId: row.id, interactions: row.interactions, distinctProducts: row.distinct_products, lastSeen: isoDate(row.last_ts_ms)}
+      this.members.set(userKey, m)
+    }
+    return {rank, customerId: m.customerId, score, interactions: m.interactions, distinctProducts: m.distinctProducts, lastSeen: m.lastSeen}
   }
 
   /** A few product ids to offer a person at the prompt: the most interacted-with ones. */

@@ -40,6 +40,8 @@ export interface StageFigures {
 }
 
 export interface LookupFigures {
+  /** sqlite: one indexed read per lookup (what a `recommend` call does); preloaded: all audiences in memory (batch exports). */
+  path: 'sqlite' | 'preloaded'
   n: number
   lookups: number
   perSecond: number
@@ -124,7 +126,6 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
       let recommendCli: SizeResult['recommendCli'] = null
       const lookups: LookupFigures[] = []
       if (options.stages.includes('recommend')) {
-        const lookup = new AudienceLookup(store)
         const productIds = store.prepare('SELECT product_id FROM products').pluck().all() as string[]
         const rng = createRng(options.seed)
         const calls = options.recommendCalls ?? 5
@@ -139,17 +140,20 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
         recommendCli = {calls, medianMs: median(cliMs)}
         times.set('recommend', cliMs)
         const count = options.lookups ?? 20_000
-        for (const n of [5, 10, 20]) {
-          const latUs: number[] = []
-          for (let w = 0; w < 200; w++) lookup.lookup(productIds[rng.int(productIds.length)], n)
-          const t0 = process.hrtime.bigint()
-          for (let i = 0; i < count; i++) {
-            const t = process.hrtime.bigint()
-            lookup.lookup(productIds[rng.int(productIds.length)], n)
-            latUs.push(Number(process.hrtime.bigint() - t) / 1000)
+        for (const path of ['sqlite', 'preloaded'] as const) {
+          const lookup = new AudienceLookup(store, {preload: path === 'preloaded'})
+          for (const n of [5, 10, 20]) {
+            const latUs: number[] = []
+            for (let w = 0; w < 1000; w++) lookup.lookup(productIds[rng.int(productIds.length)], n)
+            const t0 = process.hrtime.bigint()
+            for (let i = 0; i < count; i++) {
+              const t = process.hrtime.bigint()
+              lookup.lookup(productIds[rng.int(productIds.length)], n)
+              latUs.push(Number(process.hrtime.bigint() - t) / 1000)
+            }
+            const totalMs = Number(process.hrtime.bigint() - t0) / 1e6
+            lookups.push({path, n, lookups: count, perSecond: Math.round((count / totalMs) * 1000), p50Us: quantile(latUs, 0.5), p95Us: quantile(latUs, 0.95), p99Us: quantile(latUs, 0.99)})
           }
-          const totalMs = Number(process.hrtime.bigint() - t0) / 1e6
-          lookups.push({n, lookups: count, perSecond: Math.round((count / totalMs) * 1000), p50Us: quantile(latUs, 0.5), p95Us: quantile(latUs, 0.95), p99Us: quantile(latUs, 0.99)})
         }
       }
       store.close()

@@ -30,7 +30,7 @@ test('bench on tiny sizes reports every stage, memory, lookups and scaling (no t
         assert.ok(s.medianMs > 0)
         assert.ok(s.peakRssMb > 10, `${s.stage} peak memory measured in its own process`)
       }
-      assert.equal(size.lookups.map((l: {n: number}) => l.n), [5, 10, 20])
+      assert.equal(size.lookups.map((l: {path: string; n: number}) => `${l.path}:${l.n}`), ['sqlite:5', 'sqlite:10', 'sqlite:20', 'preloaded:5', 'preloaded:10', 'preloaded:20'])
       for (const l of size.lookups) assert.ok(l.p50Us <= l.p95Us && l.p95Us <= l.p99Us && l.perSecond > 0)
     }
     assert.is(report.scaling.length, 5)
