@@ -10,6 +10,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {Progress} from '../cli/progress.js'
 import {renderBench} from '../cli/render/bench.js'
 import {BENCH_STAGES, type BenchReport, type BenchStage, runBench, type StageRunner} from '../core/bench/run.js'
+import {benchServe, type ServeBenchReport} from '../core/bench/serve-bench.js'
 import {RecsysError} from '../core/errors.js'
 
 const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -55,12 +56,40 @@ export default class Bench extends BaseCommand<typeof Bench> {
     'cf-factors': Flags.integer({description: 'ALS factors for cf-attempt.', default: 50, min: 1}),
     input: Flags.string({description: 'Measure on this CSV instead of generated data (default columns).'}),
     out: Flags.string({description: 'Also write the JSON report to this file.'}),
+    serve: Flags.boolean({description: 'Load-test `recsys serve` instead: a model on the first --rows size, a fixed time at --concurrency connections.', default: false}),
+    duration: Flags.integer({description: 'Seconds of load for --serve.', default: 10, min: 1, max: 600}),
+    concurrency: Flags.integer({description: 'Connections for --serve.', default: 100, min: 1, max: 2000}),
+    'serve-workers': Flags.integer({description: 'Server worker processes for --serve.', default: 2, min: 1}),
   }
 
-  public async run(): Promise<BenchReport> {
+  public async run(): Promise<BenchReport | ServeBenchReport> {
     const {flags} = this
     const sizes = flags.rows.split(',').map((s) => Number(s.trim().replace(/_/g, '')))
     if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new RecsysError('USAGE', `--rows: cannot read "${flags.rows}"`, 'Pass sizes of at least 1000, e.g. --rows 50000,500000.')
+    if (flags.serve) {
+      const progress = new Progress(this.jsonEnabled())
+      const report = await benchServe({
+        rows: sizes[0],
+        input: flags.input,
+        seed: flags.seed,
+        durationMs: flags.duration * 1000,
+        concurrency: flags.concurrency,
+        workers: flags['serve-workers'],
+        topN: 20,
+        runJs: RUN_JS,
+        runStage: spawnStage,
+        onProgress: (text) => progress.update(text, text),
+      })
+      progress.done()
+      if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`)
+      const l = report.load
+      this.say(
+        `recsys serve, ${report.workers} worker(s), model of ${report.rows.toLocaleString('en-US')} rows (top-n ${report.topN}); ${l.concurrency} keep-alive connections for ${l.durationSeconds.toFixed(1)} s (50 recommend : 1 health : 1 metrics, n in 5/10/20):\n` +
+          `${l.perSecond.toLocaleString('en-US')} requests/s, ${l.requests.toLocaleString('en-US')} requests, ${l.errors} errors; latency p50 ${l.latencyMs.p50.toFixed(2)} ms, p95 ${l.latencyMs.p95.toFixed(2)} ms, p99 ${l.latencyMs.p99.toFixed(2)} ms\n` +
+          'The load generator shares the machine with the server; wrk gives the server-side ceiling (see README).',
+      )
+      return report
+    }
     const wanted = flags.stages ? flags.stages.split(',').map((s) => s.trim()) : BENCH_STAGES.filter((s) => s !== 'cf-attempt' || flags.cf)
     for (const s of wanted) if (!(BENCH_STAGES as readonly string[]).includes(s)) throw new RecsysError('USAGE', `--stages: unknown stage "${s}"`, `Use some of: ${BENCH_STAGES.join(', ')}.`)
     if (flags.cf && !wanted.includes('cf-attempt')) wanted.push('cf-attempt')

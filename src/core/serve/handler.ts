@@ -1,0 +1,160 @@
+import {createRng} from '../util/rng.js'
+import type {AudienceIndex} from './index.js'
+import {PAGE_HTML} from './page.js'
+
+export interface Reply {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+/** Bodies are Buffers with their length set, so responses need no chunked encoding. */
+const json = (status: number, body: string | Buffer): Reply => {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body
+  return {status, headers: {'content-type': JSON_TYPE, 'content-length': String(bytes.length)}, body: bytes}
+}
+const error = (status: number, code: string, message: string): Reply => json(status, JSON.stringify({error: {code, message}}))
+
+/** Request counts and recent latencies, per process. */
+export class Metrics {
+  private readonly started = Date.now()
+  readonly counts = new Map<string, number>()
+  private readonly latencyUs = new Float64Array(8192)
+  private filled = 0
+  private next = 0
+
+  record(route: string, status: number, micros: number): void {
+    const key = `${route} ${status}`
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+    this.latencyUs[this.next] = micros
+    this.next = (this.next + 1) % this.latencyUs.length
+    if (this.filled < this.latencyUs.length) this.filled++
+  }
+
+  snapshot(): {uptimeSeconds: number; requests: Record<string, number>; latencyMicros: {samples: number; p50: number; p95: number; p99: number}} {
+    const recent = Array.from(this.latencyUs.subarray(0, this.filled)).sort((a, b) => a - b)
+    const q = (p: number): number => (recent.length ? Number(recent[Math.min(recent.length - 1, Math.floor(p * recent.length))].toFixed(1)) : 0)
+    return {uptimeSeconds: Math.round((Date.now() - this.started) / 1000), requests: Object.fromEntries(this.counts), latencyMicros: {samples: recent.length, p50: q(0.5), p95: q(0.95), p99: q(0.99)}}
+  }
+}
+
+/** n from the query: 1 … max, anything else (non-numeric included) is a 422. */
+function parseN(query: string, fallback: number, max: number): number | Reply {
+  const m = /(?:^|&)n=([^&]*)/.exec(query)
+  if (!m) return Math.min(fallback, max)
+  const raw = decodeURIComponent(m[1])
+  if (!/^\d+$/.test(raw)) return error(422, 'INVALID_N', `n must be an integer from 1 to ${max} (got "${raw.slice(0, 20)}")`)
+  const n = Number(raw)
+  if (n < 1 || n > max) return error(422, 'INVALID_N', `n must be an integer from 1 to ${max} (got ${n})`)
+  return n
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export interface HandlerOptions {
+  seed: number
+  /** The current index (swapped on reload). */
+  index: () => AudienceIndex
+  metrics: Metrics
+  worker: number
+}
+
+/**
+ * Routes a request to a reply without reading its body. Only GET (and HEAD) are served.
+ * Bodies of the common answers are cached per (product, n) once built.
+ */
+export function createHandler(options: HandlerOptions): (method: string, url: string) => {route: string; reply: Reply} {
+  const cache = new Map<string, Reply>()
+  let cachedFor = -1
+  return (method, url) => {
+    const index = options.index()
+    if (index.modelVersion !== cachedFor) {
+      cache.clear()
+      cachedFor = index.modelVersion
+    }
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    const query = q === -1 ? '' : url.slice(q + 1)
+    const isRecommend = path.startsWith('/recommend/')
+    const route = isRecommend ? (path.endsWith('.csv') ? '/recommend/:id.csv' : '/recommend/:id') : path
+    const known = isRecommend || path === '/health' || path === '/metrics' || path === '/products/sample' || path === '/'
+    if (!known) return {route: 'unknown', reply: error(404, 'NOT_FOUND', `no route ${path.slice(0, 100)}`)}
+    if (method !== 'GET' && method !== 'HEAD') {
+      const reply = error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use GET`)
+      return {route, reply: {...reply, headers: {...reply.headers, allow: 'GET, HEAD'}}}
+    }
+    if (isRecommend) {
+      const csv = path.endsWith('.csv')
+      let id: string
+      try {
+        id = decodeURIComponent(path.slice('/recommend/'.length, csv ? -4 : undefined))
+      } catch {
+        return {route, reply: error(400, 'BAD_ID', 'the product id is not valid URL encoding')}
+      }
+      const n = parseN(query, Math.min(10, index.topN), index.topN)
+      if (typeof n !== 'number') return {route, reply: n}
+      const key = `${csv ? 'c' : 'j'}${n}:${id}`
+      const hit = cache.get(key)
+      if (hit !== undefined) return {route, reply: hit}
+      const at = index.productIndex.get(id)
+      let users: Int32Array
+      let note: string | null = null
+      if (at === undefined) {
+        users = index.coldStart.subarray(0, n)
+        note = `product ${id} is not in the data: showing the cold-start audience (most engaged users overall)`
+      } else {
+        users = index.userKeys.subarray(index.offsets[at], Math.min(index.offsets[at + 1], index.offsets[at] + n))
+        if (users.length < n) note = `only ${users.length} users have not interacted with product ${id} yet`
+      }
+      let body: string
+      if (csv) {
+        body = 'rank,customer_id,score\r\n'
+        for (let r = 0; r < users.length; r++) body += `${r + 1},${csvField(index.customerId.get(users[r]) as string)},${index.scoreText.get(users[r])}\r\n`
+      } else {
+        body = `{"product_id":${JSON.stringify(id)},"recommendations":[`
+        for (let r = 0; r < users.length; r++) body += `${r > 0 ? ',' : ''}${index.fragment.get(users[r])}${r + 1}}`
+        body += `],"count":${users.length},"note":${note === null ? 'null' : JSON.stringify(note)},"model_version":${index.modelVersion}}`
+      }
+      const reply = csv ? csvReply(id, body) : json(200, body)
+      if (cache.size < 400_000) cache.set(key, reply)
+      return {route, reply}
+    }
+    if (path === '/health') {
+      return {route, reply: json(200, JSON.stringify({status: 'ok', model_loaded: true, model_version: index.modelVersion, products: index.products, users: index.users, top_n: index.topN, trained_at: index.trainedAt}))}
+    }
+    if (path === '/metrics') {
+      return {route, reply: json(200, JSON.stringify({worker: options.worker, ...options.metrics.snapshot(), model: {version: index.modelVersion, trained_at: index.trainedAt, products: index.products, top_n: index.topN}}))}
+    }
+    if (path === '/products/sample') {
+      const n = parseN(query, 5, 100)
+      if (typeof n !== 'number') return {route, reply: n}
+      const rng = createRng(options.seed)
+      const ids: string[] = []
+      const seen = new Set<number>()
+      while (ids.length < Math.min(n, index.productIds.length)) {
+        const i = rng.int(index.productIds.length)
+        if (!seen.has(i)) {
+          seen.add(i)
+          ids.push(index.productIds[i])
+        }
+      }
+      return {route, reply: json(200, JSON.stringify({product_ids: ids}))}
+    }
+    return {route, reply: {status: 200, headers: {'content-type': 'text/html; charset=utf-8', 'content-length': String(PAGE.length)}, body: PAGE}}
+  }
+}
+
+const PAGE = Buffer.from(PAGE_HTML)
+
+function csvReply(id: string, body: string): Reply {
+  const safe = id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)
+  const bytes = Buffer.from(body)
+  return {
+    status: 200,
+    headers: {'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="audience-${safe}.csv"`, 'content-length': String(bytes.length)},
+    body: bytes,
+  }
+}

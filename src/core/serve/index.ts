@@ -1,0 +1,78 @@
+import {readColumn} from '../store/columns.js'
+import type {Db} from '../store/open.js'
+import {requireFreshRun} from '../store/runs.js'
+
+/**
+ * Everything the server answers from, loaded once from a trained store: each product's audience
+ * (user keys, scores) and, per user that appears in any audience, the JSON fragment of its entry
+ * up to the rank. Response bodies are concatenations of these pieces; nothing is looked up in
+ * SQLite and nothing goes through JSON.stringify per request.
+ */
+export interface AudienceIndex {
+  modelVersion: number
+  trainedAt: string
+  topN: number
+  products: number
+  users: number
+  /** product id → position in the arrays below. */
+  productIndex: Map<string, number>
+  productIds: string[]
+  offsets: Int32Array
+  userKeys: Int32Array
+  scores: Float64Array
+  coldStart: Int32Array
+  /** user key → '{"customer_id":"…","score":…,"rank":' */
+  fragment: Map<number, string>
+  /** user key → customer id and score as written in responses (CSV). */
+  customerId: Map<number, string>
+  scoreText: Map<number, string>
+}
+
+function jsonString(s: string): string {
+  return JSON.stringify(s)
+}
+
+export function loadAudienceIndex(db: Db): AudienceIndex {
+  const train = requireFreshRun<{params: {topN: number}}>(db, 'train')
+  const topN = (train.params as {topN: number}).topN
+  const rows = db
+    .prepare('SELECT p.product_id AS id, a.user_keys AS users, a.scores AS scores FROM audiences a JOIN products p USING (product_key) ORDER BY a.product_key')
+    .raw()
+    .all() as Array<[string, Buffer, Buffer]>
+  const productIndex = new Map<string, number>()
+  const productIds: string[] = []
+  const offsets = new Int32Array(rows.length + 1)
+  let total = 0
+  for (const [, users] of rows) total += users.length / 4
+  const userKeys = new Int32Array(total)
+  const scores = new Float64Array(total)
+  let w = 0
+  rows.forEach(([id, users, sc], i) => {
+    productIndex.set(id, i)
+    productIds.push(id)
+    const n = users.length / 4
+    for (let j = 0; j < n; j++) {
+      userKeys[w + j] = users.readInt32LE(j * 4)
+      scores[w + j] = sc.readDoubleLE(j * 8)
+    }
+    w += n
+    offsets[i + 1] = w
+  })
+  const coldStart = readColumn<Int32Array>(db, 'audience.cold_start') ?? new Int32Array(0)
+  const engagement = readColumn<Float64Array>(db, 'features.engagement') ?? new Float64Array(0)
+  const needed = new Set<number>(userKeys)
+  for (const u of coldStart) needed.add(u)
+  const idOf = db.prepare('SELECT user_id FROM users WHERE user_key = ?').pluck()
+  const fragment = new Map<number, string>()
+  const customerId = new Map<number, string>()
+  const scoreText = new Map<number, string>()
+  for (const u of needed) {
+    const id = idOf.get(u) as string
+    const score = String(Number((engagement[u] ?? 0).toFixed(6)))
+    customerId.set(u, id)
+    scoreText.set(u, score)
+    fragment.set(u, `{"customer_id":${jsonString(id)},"score":${score},"rank":`)
+  }
+  const users = db.prepare('SELECT count(*) FROM users').pluck().get() as number
+  return {modelVersion: train.runId, trainedAt: train.finishedAt, topN, products: rows.length, users, productIndex, productIds, offsets, userKeys, scores, coldStart, fragment, customerId, scoreText}
+}

@@ -1,0 +1,75 @@
+import {spawn, spawnSync} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+
+import {generateReferenceCsv} from '../../src/core/synth/generate.js'
+import {runCli} from '../helpers/cli.js'
+import {REPO_ROOT, tempDir} from '../helpers/tmp.js'
+
+/** Debian's chromium, as .ci/run installs it. Outside CI a machine without it skips this test. */
+function chromiumPath(): string | null {
+  const r = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {encoding: 'utf8'})
+  return r.status === 0 ? r.stdout.trim() : null
+}
+
+test('the merchant page in headless Chromium: enter a product id, read the table, compare with the API', async () => {
+  const executablePath = chromiumPath()
+  if (!executablePath) {
+    if (process.env.CI) assert.unreachable('chromium is missing: .ci/run installs it (apt-get install chromium)')
+    console.log('  (skipped: no chromium on this machine; CI installs it)')
+    return
+  }
+  const {chromium} = await import('playwright-core')
+  const tmp = tempDir()
+  const parts: string[] = []
+  generateReferenceCsv({rows: 4000, seed: 6}, (c) => parts.push(c))
+  const csv = tmp.file('g.csv')
+  writeFileSync(csv, parts.join(''))
+  const db = tmp.file('s.db')
+  for (const args of [['prepare', csv], ['features'], ['train', '--skip-eval', '--top-n', '12']]) assert.is(runCli([...args, '--db', db]).code, 0)
+  const server = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'serve', '--db', db, '--port', '0'], {stdio: ['ignore', 'pipe', 'inherit']})
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic', '--disable-component-update', '--disable-sync'],
+  })
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      server.stdout.on('data', (c: Buffer) => {
+        out += c.toString()
+        const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+        if (m) resolve(m[1])
+      })
+      server.on('exit', (code) => reject(new Error(`serve exited ${code}`)))
+    })
+    const sample = (await (await fetch(`${base}/products/sample?n=1`)).json()) as {product_ids: string[]}
+    const productId = sample.product_ids[0]
+    const page = await browser.newPage()
+    await page.goto(base)
+    await page.waitForSelector('#samples button')
+    await page.fill('#product', productId)
+    await page.selectOption('#n', '7')
+    await page.click('button[type=submit]')
+    await page.waitForSelector('#audience:not([hidden]) tbody tr')
+    const rows = await page.$$eval('#audience tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)))
+    const api = (await (await fetch(`${base}/recommend/${encodeURIComponent(productId)}?n=7`)).json()) as {recommendations: Array<{rank: number; customer_id: string; score: number}>}
+    assert.equal(
+      rows,
+      api.recommendations.map((r) => [String(r.rank), r.customer_id, r.score.toFixed(4)]),
+    )
+    const href = await page.getAttribute('#download', 'href')
+    assert.is(href, `/recommend/${encodeURIComponent(productId)}.csv?n=7`)
+    await page.fill('#product', 'NOT-A-PRODUCT')
+    await page.click('button[type=submit]')
+    await page.waitForFunction(() => (document.getElementById('note')?.textContent ?? '').includes('not in the data'))
+  } finally {
+    await browser.close()
+    server.kill('SIGTERM')
+    tmp.cleanup()
+  }
+})
+
+test.run()
