@@ -189,36 +189,40 @@ export function confidenceMatrices(
   alpha: number,
   binary: boolean,
 ): {users: ConfidenceCsr; items: ConfidenceCsr; nnz: number} {
-  // Sum weights per distinct (row, col): sort entries by a combined key.
+  // Sum weights per distinct (row, col): sort entries by a combined key, then merge runs.
   const n = rowKeys.length
   const order = new Float64Array(n)
   for (let i = 0; i < n; i++) order[i] = rowKeys[i] * nCols + colKeys[i]
-  const idx = Uint32Array.from({length: n}, (_, i) => i).sort((a, b) => order[a] - order[b])
-  const r: number[] = []
-  const c: number[] = []
-  const w: number[] = []
+  const idx = new Uint32Array(n)
+  for (let i = 0; i < n; i++) idx[i] = i
+  idx.sort((a, b) => order[a] - order[b])
+  const r = new Int32Array(n)
+  const c = new Int32Array(n)
+  const w = new Float64Array(n)
+  let nnz = 0
   for (let j = 0; j < n; j++) {
     const i = idx[j]
-    if (j > 0 && order[i] === order[idx[j - 1]]) w[w.length - 1] += weights[i]
+    if (j > 0 && order[i] === order[idx[j - 1]]) w[nnz - 1] += weights[i]
     else {
-      r.push(rowKeys[i])
-      c.push(colKeys[i])
-      w.push(weights[i])
+      r[nnz] = rowKeys[i]
+      c[nnz] = colKeys[i]
+      w[nnz] = weights[i]
+      nnz++
     }
   }
-  const build = (from: number[], to: number[], count: number): ConfidenceCsr => {
+  const build = (from: Int32Array, to: Int32Array, count: number): ConfidenceCsr => {
     const offsets = new Int32Array(count + 1)
-    for (const k of from) offsets[k + 1]++
+    for (let j = 0; j < nnz; j++) offsets[from[j] + 1]++
     for (let k = 0; k < count; k++) offsets[k + 1] += offsets[k]
     const fill = offsets.slice(0, count)
-    const cols = new Int32Array(from.length)
-    const conf = new Float64Array(from.length)
-    for (let j = 0; j < from.length; j++) {
+    const cols = new Int32Array(nnz)
+    const conf = new Float64Array(nnz)
+    for (let j = 0; j < nnz; j++) {
       const at = fill[from[j]]++
       cols[at] = to[j]
       conf[at] = alpha * (binary ? 1 : w[j])
     }
     return {nRows: count, offsets, cols, conf}
   }
-  return {users: build(r, c, nRows), items: build(c, r, nCols), nnz: r.length}
+  return {users: build(r, c, nRows), items: build(c, r, nCols), nnz}
 }
