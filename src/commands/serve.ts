@@ -5,6 +5,8 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {RecsysError} from '../core/errors.js'
 import {startServer} from '../core/serve/server.js'
+import {openStore} from '../core/store/open.js'
+import {requireFreshRun} from '../core/store/runs.js'
 
 export default class Serve extends BaseCommand<typeof Serve> {
   static override summary = 'Serve audiences over HTTP from the trained store, with a page for merchants.'
@@ -33,8 +35,12 @@ export default class Serve extends BaseCommand<typeof Serve> {
     }
     if (flags.workers > 1 && cluster.isPrimary) {
       // Fail fast in the primary on a missing or untrained store, before forking.
-      const probe = await startServer({dbPath: flags.db, port: 0, host: '127.0.0.1'})
-      await probe.close()
+      const probe = openStore(flags.db, {readonly: true})
+      try {
+        requireFreshRun(probe, 'train')
+      } finally {
+        probe.close()
+      }
       for (let w = 0; w < flags.workers; w++) cluster.fork()
       let ready = 0
       cluster.on('message', (_worker, message: {ready?: boolean; port?: number}) => {

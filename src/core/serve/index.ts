@@ -47,15 +47,15 @@ export function loadAudienceIndex(db: Db): AudienceIndex {
   const userKeys = new Int32Array(total)
   const scores = new Float64Array(total)
   let w = 0
+  // Bulk byte copies of each BLOB into the flat arrays (native little-endian layout).
+  const userBytes = new Uint8Array(userKeys.buffer)
+  const scoreBytes = new Uint8Array(scores.buffer)
   rows.forEach(([id, users, sc], i) => {
     productIndex.set(id, i)
     productIds.push(id)
-    const n = users.length / 4
-    for (let j = 0; j < n; j++) {
-      userKeys[w + j] = users.readInt32LE(j * 4)
-      scores[w + j] = sc.readDoubleLE(j * 8)
-    }
-    w += n
+    userBytes.set(users, w * 4)
+    scoreBytes.set(sc, w * 8)
+    w += users.length / 4
     offsets[i + 1] = w
   })
   const coldStart = readColumn<Int32Array>(db, 'audience.cold_start') ?? new Int32Array(0)

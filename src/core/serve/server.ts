@@ -59,6 +59,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const out = handle(method, req.url ?? '/')
       route = out.route
       status = out.reply.status
+      // No Date header: it costs a clock read and formatting per response, and clients here need none.
+      res.sendDate = false
       res.writeHead(status, out.reply.headers)
       res.end(method === 'HEAD' ? undefined : out.reply.body)
     } catch {
