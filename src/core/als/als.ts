@@ -6,7 +6,7 @@ import {CholeskyDecomposition, Matrix} from 'ml-matrix'
 
 import {RecsysError} from '../errors.js'
 import {createRng} from '../util/rng.js'
-import {_gram, _loss, _solveRowsCG, _solveRowsExact, type ConfidenceCsr} from './kernel.js'
+import {_gram, _loss, _solveRowsCG, _solveRowsExact, _sumChunks, type ConfidenceCsr, GRAM_CHUNK, type ShermanMorrisonMemo} from './kernel.js'
 
 export type AlsSolver = 'cg' | 'cholesky'
 
@@ -127,6 +127,7 @@ export async function trainAls(users: ConfidenceCsr, items: ConfidenceCsr, optio
   let pool: Worker[] = []
   let gramShared: Float64Array | undefined
   let inverseShared: Float64Array | undefined
+  let partials: Float64Array<ArrayBufferLike> = new Float64Array(0)
   const userRanges = balancedRanges(users, threads, cgSteps)
   const itemRanges = balancedRanges(items, threads, cgSteps)
   if (threads > 1) {
@@ -135,10 +136,13 @@ export async function trainAls(users: ConfidenceCsr, items: ConfidenceCsr, optio
     gramShared = g.view
     inverseShared = inv.view
     const csr = (m: ConfidenceCsr) => ({nRows: m.nRows, offsets: shared(m.offsets).buffer, cols: shared(m.cols).buffer, conf: shared(m.conf).buffer})
-    const workerData = {f, lambda, weighted, cgSteps, X: Xs.buffer, Y: Ys.buffer, gram: g.buffer, inverse: inv.buffer, users: csr(users), items: csr(items)}
-    pool = Array.from({length: threads}, () => new Worker(WORKER_URL, {workerData}))
+    const common = {f, lambda, weighted, cgSteps, X: Xs.buffer, Y: Ys.buffer, gram: g.buffer, inverse: inv.buffer, users: csr(users), items: csr(items)}
+    const maxChunks = Math.ceil(Math.max(users.nRows, items.nRows) / GRAM_CHUNK)
+    const partialsBuffer = new SharedArrayBuffer(maxChunks * f * f * 8)
+    partials = new Float64Array(partialsBuffer)
+    pool = Array.from({length: threads}, () => new Worker(WORKER_URL, {workerData: {...common, partials: partialsBuffer}}))
   }
-  const runOn = (worker: Worker, task: {side: 'users' | 'items'; from: number; to: number}): Promise<void> =>
+  const runOn = (worker: Worker, task: {kind: 'solve' | 'gram'; side: 'users' | 'items'; from: number; to: number; tag?: number}): Promise<void> =>
     new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error)
       worker.once('error', onError)
@@ -148,15 +152,33 @@ export async function trainAls(users: ConfidenceCsr, items: ConfidenceCsr, optio
       })
       worker.postMessage(task)
     })
+  /** YᵀY (or XᵀX) of the matrix held fixed: partial sums on the workers when there are any. */
+  const gramOf = async (fixed: Float64Array, nFixed: number, side: 'users' | 'items'): Promise<Float64Array> => {
+    if (pool.length === 0) return _gram(fixed, nFixed, f)
+    const chunks = Math.ceil(nFixed / GRAM_CHUNK)
+    const step = Math.ceil(chunks / pool.length)
+    await Promise.all(pool.map((w, i) => runOn(w, {kind: 'gram', side, from: Math.min(chunks, i * step), to: Math.min(chunks, (i + 1) * step)})))
+    return _sumChunks(partials, chunks, f)
+  }
+  // One-interaction users share items: their M⁻¹y_i is computed once per item per half-iteration.
+  let memo: ShermanMorrisonMemo | undefined
+  let halfStep = 0
   const solve = async (target: Float64Array, fixed: Float64Array, nFixed: number, m: ConfidenceCsr, side: 'users' | 'items'): Promise<void> => {
-    const G = _gram(fixed, nFixed, f)
+    const G = await gramOf(fixed, nFixed, side)
     if (solver !== 'cg') return _solveRowsExact(target, fixed, G, m, f, lambda, weighted, 0, m.nRows, choleskySolve)
     const Minv = regularisedInverse(G, f, lambda)
-    if (pool.length === 0) return _solveRowsCG(target, fixed, G, m, f, lambda, weighted, cgSteps, 0, m.nRows, Minv)
+    const tag = ++halfStep
+    if (pool.length === 0) {
+      if (side === 'users') {
+        memo ??= {vectors: new Float64Array(nFixed * f), quad: new Float64Array(nFixed), stamp: new Int32Array(nFixed).fill(-1), tag}
+        memo.tag = tag
+      }
+      return _solveRowsCG(target, fixed, G, m, f, lambda, weighted, cgSteps, 0, m.nRows, Minv, side === 'users' ? memo : undefined)
+    }
     gramShared!.set(G)
     inverseShared!.set(Minv)
     const ranges = side === 'users' ? userRanges : itemRanges
-    await Promise.all(ranges.map(([from, to], w) => runOn(pool[w], {side, from, to})))
+    await Promise.all(ranges.map(([from, to], w) => runOn(pool[w], {kind: 'solve', side, from, to, tag})))
   }
   const losses: Array<{iteration: number; loss: number}> = []
   const iterationMs: number[] = []

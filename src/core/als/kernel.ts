@@ -16,10 +16,60 @@ export interface ConfidenceCsr {
   conf: Float64Array
 }
 
-/** YᵀY (f×f, row-major) of the first n rows of Y. */
+/** Rows per Gram chunk: partial sums are taken per chunk and added in chunk order. */
+export const GRAM_CHUNK = 4096
+
+/**
+ * YᵀY (f×f, row-major) of the first n rows of Y, summed chunk by chunk in a fixed order, so the
+ * result is bit-identical however the chunks are shared out among threads.
+ */
 export function _gram(Y: Float64Array, n: number, f: number): Float64Array {
+  const chunks = Math.ceil(n / GRAM_CHUNK)
+  const partials = new Float64Array(chunks * f * f)
+  _gramChunks(Y, n, f, 0, chunks, partials)
+  return _sumChunks(partials, chunks, f)
+}
+
+/** Partial Gram of each chunk c in [fromChunk, toChunk) into partials[c·f² …]. */
+export function _gramChunks(Y: Float64Array, n: number, f: number, fromChunk: number, toChunk: number, partials: Float64Array): void {
+  for (let c = fromChunk; c < toChunk; c++) {
+    const G = partials.subarray(c * f * f, (c + 1) * f * f)
+    G.fill(0)
+    _gramRange(Y, c * GRAM_CHUNK, Math.min(n, (c + 1) * GRAM_CHUNK), f, G)
+  }
+}
+
+export function _sumChunks(partials: Float64Array, chunks: number, f: number): Float64Array {
   const G = new Float64Array(f * f)
-  for (let i = 0; i < n; i++) {
+  for (let c = 0; c < chunks; c++) {
+    const o = c * f * f
+    for (let j = 0; j < G.length; j++) G[j] += partials[o + j]
+  }
+  return G
+}
+
+/**
+ * Adds Σ y_i y_iᵀ over rows [from, to) of Y into G (full symmetric f×f). Four rows per pass, so
+ * each upper-triangle cell of G is read and written once per four rows.
+ */
+export function _gramRange(Y: Float64Array, from: number, to: number, f: number, G: Float64Array): void {
+  let i = from
+  for (; i + 4 <= to; i += 4) {
+    const o0 = i * f
+    const o1 = o0 + f
+    const o2 = o1 + f
+    const o3 = o2 + f
+    for (let a = 0; a < f; a++) {
+      const y0 = Y[o0 + a]
+      const y1 = Y[o1 + a]
+      const y2 = Y[o2 + a]
+      const y3 = Y[o3 + a]
+      if (y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0) continue
+      const row = a * f
+      for (let b = a; b < f; b++) G[row + b] += y0 * Y[o0 + b] + y1 * Y[o1 + b] + y2 * Y[o2 + b] + y3 * Y[o3 + b]
+    }
+  }
+  for (; i < to; i++) {
     const o = i * f
     for (let a = 0; a < f; a++) {
       const ya = Y[o + a]
@@ -29,7 +79,18 @@ export function _gram(Y: Float64Array, n: number, f: number): Float64Array {
     }
   }
   for (let a = 0; a < f; a++) for (let b = 0; b < a; b++) G[a * f + b] = G[b * f + a]
-  return G
+}
+
+/**
+ * Memo for one-entry rows: M⁻¹y_i and y_iᵀM⁻¹y_i depend only on the fixed-side row i, and many
+ * one-interaction users share an item. `stamp[i] === tag` marks a value computed with the current
+ * M⁻¹ (the caller changes `tag` every half-iteration).
+ */
+export interface ShermanMorrisonMemo {
+  vectors: Float64Array
+  quad: Float64Array
+  stamp: Int32Array
+  tag: number
 }
 
 /**
@@ -50,6 +111,7 @@ export function _solveRowsCG(
   to: number,
   /** (YᵀY + λI)⁻¹, row-major: rows with one entry are then solved exactly by Sherman–Morrison. */
   Minv?: Float64Array,
+  memo?: ShermanMorrisonMemo,
 ): void {
   const r = new Float64Array(f)
   const p = new Float64Array(f)
@@ -65,15 +127,26 @@ export function _solveRowsCG(
     if (Minv && end - start === 1) {
       // A = M + c1·y yᵀ with M = YᵀY + λI, b = (1 + c1)·y:
       // x = A⁻¹b = (1 + c1)·M⁻¹y / (1 + c1·yᵀM⁻¹y)   (Sherman–Morrison; one matvec, exact).
-      const yo = m.cols[start] * f
+      const item = m.cols[start]
+      const yo = item * f
       const c1 = m.conf[start]
       let d = 0
-      for (let a = 0; a < f; a++) {
-        let s = 0
-        const row = a * f
-        for (let b = 0; b < f; b++) s += Minv[row + b] * Y[yo + b]
-        p[a] = s
-        d += Y[yo + a] * s
+      if (memo && memo.stamp[item] === memo.tag) {
+        d = memo.quad[item]
+        for (let a = 0; a < f; a++) p[a] = memo.vectors[yo + a]
+      } else {
+        for (let a = 0; a < f; a++) {
+          let s = 0
+          const row = a * f
+          for (let b = 0; b < f; b++) s += Minv[row + b] * Y[yo + b]
+          p[a] = s
+          d += Y[yo + a] * s
+        }
+        if (memo) {
+          for (let a = 0; a < f; a++) memo.vectors[yo + a] = p[a]
+          memo.quad[item] = d
+          memo.stamp[item] = memo.tag
+        }
       }
       const scale = (1 + c1) / (1 + c1 * d)
       for (let a = 0; a < f; a++) X[xo + a] = scale * p[a]
