@@ -1,7 +1,8 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
 import {isRecsysError, RecsysError} from '../core/errors.js'
-import {DEFAULT_DB_PATH} from '../core/store/open.js'
+import {type Db, DEFAULT_DB_PATH, type OpenOptions, openStore} from '../core/store/open.js'
+import {Progress} from './progress.js'
 import {paint} from './render/style.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -74,6 +75,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as InferredFlags<T>
     this.args = args as InferredArgs<T>
     this.positional = argv as string[]
+  }
+
+  /** Runs `work` with the store at --db open, and closes it whatever happens. */
+  protected async withStore<R>(options: OpenOptions, work: (db: Db) => Promise<R> | R): Promise<R> {
+    const db = openStore((this.flags as {db: string}).db, options)
+    try {
+      return await work(db)
+    } finally {
+      db.close()
+    }
+  }
+
+  /** Runs `work` with a progress reporter (spinner on a TTY), stopped on success or failure. */
+  protected async withProgress<R>(work: (progress: Progress) => Promise<R> | R): Promise<R> {
+    const progress = new Progress(this.jsonEnabled())
+    try {
+      const result = await work(progress)
+      progress.done()
+      return result
+    } catch (error) {
+      progress.fail()
+      throw error
+    }
   }
 
   /** Human output only: stays silent under --json. */

@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {Progress} from '../cli/progress.js'
 import {renderCf} from '../cli/render/cf.js'
 import {type CfReport, runCfAttempt} from '../core/cf/attempt.js'
-import {openStore} from '../core/store/open.js'
 
 export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
   static override summary = 'Train implicit ALS and measure honestly whether collaborative filtering can rank users for a product here.'
@@ -36,10 +34,9 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
 
   public async run(): Promise<CfReport> {
     const {flags} = this
-    const db = openStore(flags.db, {mustExist: true})
-    const progress = new Progress(this.jsonEnabled())
-    try {
-      const report = await runCfAttempt(db, {
+    const report = await this.withStore({mustExist: true}, (db) =>
+      this.withProgress((progress) =>
+        runCfAttempt(db, {
         factors: flags.factors,
         iterations: flags.iterations,
         regularization: Number(flags.regularization),
@@ -56,16 +53,11 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
         workers: flags.workers,
         onProgress: (text) => progress.update(text, text),
         onIteration: ({iteration, elapsedMs, loss}) =>
-          progress.update('iter', `cf-attempt: iteration ${iteration}/${flags.iterations}, ${(elapsedMs / 1000).toFixed(2)} s${loss === null ? '' : `, loss ${loss.toExponential(4)}`}`),
-      })
-      progress.done()
-      this.say(renderCf(report))
-      return report
-    } catch (error) {
-      progress.fail()
-      throw error
-    } finally {
-      db.close()
-    }
+            progress.update('iter', `cf-attempt: iteration ${iteration}/${flags.iterations}, ${(elapsedMs / 1000).toFixed(2)} s${loss === null ? '' : `, loss ${loss.toExponential(4)}`}`),
+        }),
+      ),
+    )
+    this.say(renderCf(report))
+    return report
   }
 }

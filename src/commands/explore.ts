@@ -4,7 +4,6 @@ import {BaseCommand} from '../cli/base-command.js'
 import {renderExplore} from '../cli/render/explore.js'
 import type {ExploreReport} from '../core/stats/explore.js'
 import {runExplore} from '../core/stats/stage.js'
-import {openStore} from '../core/store/open.js'
 
 export default class Explore extends BaseCommand<typeof Explore> {
   static override summary = 'The statistics that decide the method: totals, sparsity, retention, churn, cohorts, event mix.'
@@ -21,13 +20,8 @@ export default class Explore extends BaseCommand<typeof Explore> {
   }
 
   public async run(): Promise<ExploreReport & {elapsedMs: number}> {
-    const db = openStore(this.flags.db, {mustExist: true})
-    try {
-      const report = runExplore(db, {split: Number(this.flags.split)})
-      this.say(renderExplore(report))
-      return report
-    } finally {
-      db.close()
-    }
+    const report = await this.withStore({mustExist: true}, (db) => runExplore(db, {split: Number(this.flags.split)}))
+    this.say(renderExplore(report))
+    return report
   }
 }

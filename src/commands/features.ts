@@ -4,7 +4,6 @@ import {BaseCommand} from '../cli/base-command.js'
 import {renderFeatures} from '../cli/render/features.js'
 import {COMPONENTS, parseWeightList} from '../core/engagement/score.js'
 import {type FeaturesReport, runFeatures} from '../core/engagement/stage.js'
-import {openStore} from '../core/store/open.js'
 
 export default class Features extends BaseCommand<typeof Features> {
   static override summary = 'Per-user features and the engagement score.'
@@ -29,19 +28,16 @@ export default class Features extends BaseCommand<typeof Features> {
 
   public async run(): Promise<FeaturesReport> {
     const {flags} = this
-    const db = openStore(flags.db, {mustExist: true})
-    try {
-      const report = runFeatures(db, {
+    const report = await this.withStore({mustExist: true}, (db) =>
+      runFeatures(db, {
         weights: flags.weights ? parseWeightList(flags.weights, '--weights', COMPONENTS) : undefined,
         eventWeights: flags['event-weights'] ? parseWeightList(flags['event-weights'], '--event-weights') : undefined,
         otherEventWeight: Number(flags['other-event-weight']),
         decayDays: Number(flags['decay-days']),
         top: flags.top,
-      })
-      this.say(renderFeatures(report))
-      return report
-    } finally {
-      db.close()
-    }
+      }),
+    )
+    this.say(renderFeatures(report))
+    return report
   }
 }

@@ -2,11 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
-import {Progress} from '../cli/progress.js'
 import {renderPipeline} from '../cli/render/pipeline.js'
 import {runCfAttempt} from '../core/cf/attempt.js'
 import {type PipelineReport, runPipeline} from '../core/pipeline.js'
-import {openStore} from '../core/store/open.js'
 
 export default class Pipeline extends BaseCommand<typeof Pipeline> {
   static override summary = 'Run prepare, explore, cf-attempt, features and train in order, with one summary.'
@@ -29,11 +27,11 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
   public async run(): Promise<PipelineReport> {
     const {flags} = this
     const options = prepareOptionsFrom(this.args.file, flags, (t) => this.notice(t))
-    const db = openStore(flags.db)
-    const progress = new Progress(this.jsonEnabled())
     const guard = interruptGuard()
     try {
-      const report = await runPipeline(db, {
+      const report = await this.withStore({}, (db) =>
+        this.withProgress((progress) =>
+          runPipeline(db, {
         prepare: {...options, signal: guard.signal},
         split: Number(flags.split),
         train: {topN: flags['top-n'], seed: flags.seed},
@@ -46,17 +44,14 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
         onStage: (stage) => {
           if (stage !== 'prepare') guard.release()
           progress.update(stage, `pipeline: ${stage}`)
-        },
-      })
-      progress.done()
+            },
+          }),
+        ),
+      )
       this.say(renderPipeline(report))
       return report
-    } catch (error) {
-      progress.fail()
-      throw error
     } finally {
       guard.release()
-      db.close()
     }
   }
 }

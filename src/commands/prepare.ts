@@ -1,9 +1,7 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
-import {Progress} from '../cli/progress.js'
 import {renderPrepare} from '../cli/render/prepare.js'
 import {type PrepareReport, prepareDataset} from '../core/ingest/prepare.js'
-import {openStore} from '../core/store/open.js'
 
 export default class Prepare extends BaseCommand<typeof Prepare> {
   static override summary = 'Stream an interaction CSV into the store, cleaned and sorted by time.'
@@ -26,11 +24,11 @@ Timestamps: ISO 8601 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS UT
 
   public async run(): Promise<PrepareReport> {
     const options = prepareOptionsFrom(this.args.file, this.flags, (t) => this.notice(t))
-    const db = openStore(this.flags.db)
-    const progress = new Progress(this.jsonEnabled())
     const guard = interruptGuard()
     try {
-      const report = await prepareDataset(db, {
+      const report = await this.withStore({}, (db) =>
+        this.withProgress((progress) =>
+          prepareDataset(db, {
         ...options,
         signal: guard.signal,
         onProgress(p) {
@@ -44,17 +42,14 @@ Timestamps: ISO 8601 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS UT
                 ? `prepare: cleaning ${p.rowsRead.toLocaleString('en-US')} rows`
                 : 'prepare: writing the store'
           progress.update(p.phase, text)
-        },
-      })
-      progress.done()
+            },
+          }),
+        ),
+      )
       this.say(renderPrepare(report))
       return report
-    } catch (error) {
-      progress.fail()
-      throw error
     } finally {
       guard.release()
-      db.close()
     }
   }
 }

@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {Progress} from '../cli/progress.js'
 import {renderTrain} from '../cli/render/train.js'
 import {runTrain, type TrainReport} from '../core/audience/train.js'
-import {openStore} from '../core/store/open.js'
 
 export default class Train extends BaseCommand<typeof Train> {
   static override summary = 'Precompute the top-N users to target for every product, and evaluate the ranking.'
@@ -28,26 +26,20 @@ export default class Train extends BaseCommand<typeof Train> {
 
   public async run(): Promise<TrainReport> {
     const {flags} = this
-    const db = openStore(flags.db, {mustExist: true})
-    const progress = new Progress(this.jsonEnabled())
-    try {
-      const report = runTrain(db, {
+    const report = await this.withStore({mustExist: true}, (db) =>
+      this.withProgress((progress) =>
+        runTrain(db, {
         topN: flags['top-n'],
         quick: flags.quick,
         seed: flags.seed,
         skipEval: flags['skip-eval'],
         maxAudiencesPerUser: flags['max-audiences-per-user'],
         split: Number(flags.split),
-        onProgress: (text) => progress.update(text, text),
-      })
-      progress.done()
-      this.say(renderTrain(report))
-      return report
-    } catch (error) {
-      progress.fail()
-      throw error
-    } finally {
-      db.close()
-    }
+          onProgress: (text) => progress.update(text, text),
+        }),
+      ),
+    )
+    this.say(renderTrain(report))
+    return report
   }
 }
