@@ -161,15 +161,7 @@ class Dictionary {
 
   intern(value: string): number {
     const n = plainInteger(value)
-    if (n >= 0) {
-      let key = this.byNumber.get(n)
-      if (key === -1) {
-        key = this.raw.length
-        this.byNumber.add(n, key)
-        this.raw.push(n)
-      }
-      return key
-    }
+    if (n >= 0) return this.internNumber(n)
     let key = this.byText.get(value)
     if (key === undefined) {
       key = this.raw.length
@@ -179,8 +171,24 @@ class Dictionary {
     return key
   }
 
+  /** A plain integer id by value. */
+  internNumber(n: number): number {
+    let key = this.byNumber.get(n)
+    if (key === -1) {
+      key = this.raw.length
+      this.byNumber.add(n, key)
+      this.raw.push(n)
+    }
+    return key
+  }
+
   text(key: number): string {
     return String(this.raw[key])
+  }
+
+  /** The value by key: a number for plain integer ids (canonical by construction), else the text. */
+  rawValue(key: number): string | number {
+    return this.raw[key]
   }
 
   /** Every value as text, by key. */
@@ -208,22 +216,26 @@ function plainInteger(s: string): number {
  */
 function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array; values: string[]} {
   const n = dict.size
-  const values = dict.texts()
   const rowsPerKey = new Int32Array(n)
   for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
-  const canonical: Array<string | null> = values.map((v) => canonicalInteger(v))
+  // Plain integer ids took the numeric path and are canonical already; only text ids need checking.
+  const canonical: Array<string | number | null> = new Array(n)
   let integerRows = 0
-  for (let k = 0; k < n; k++) if (canonical[k] !== null) integerRows += rowsPerKey[k]
+  for (let k = 0; k < n; k++) {
+    const v = dict.rawValue(k)
+    canonical[k] = typeof v === 'number' ? v : canonicalInteger(v)
+    if (canonical[k] !== null) integerRows += rowsPerKey[k]
+  }
   const kind = decideIdKind(option, integerRows, rowKeys.length)
   const map = new Int32Array(n)
   if (kind === 'text') {
     for (let k = 0; k < n; k++) map[k] = k
-    return {kind, map, values}
+    return {kind, map, values: dict.texts()}
   }
   const merged = new Dictionary()
   for (let k = 0; k < n; k++) {
     const c = canonical[k]
-    map[k] = c === null ? -1 : merged.intern(c)
+    map[k] = c === null ? -1 : typeof c === 'number' ? merged.internNumber(c) : merged.intern(c)
   }
   return {kind, map, values: merged.texts()}
 }

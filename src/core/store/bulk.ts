@@ -1,6 +1,6 @@
 import type {Db} from './open.js'
 
-const ROWS_PER_STATEMENT = 200
+const ROWS_PER_STATEMENT = 500
 
 /**
  * Inserts n rows through one multi-row prepared statement (plus one for the tail): far fewer
