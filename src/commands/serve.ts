@@ -51,13 +51,20 @@ export default class Serve extends BaseCommand<typeof Serve> {
       })
       await new Promise<void>((resolve) => {
         const stop = (): void => {
-          for (const worker of Object.values(cluster.workers ?? {})) worker?.kill()
-          resolve()
+          const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined)
+          let alive = workers.length
+          if (alive === 0) resolve()
+          cluster.on('exit', () => {
+            if (--alive === 0) resolve()
+          })
+          for (const worker of workers) worker.process.kill('SIGTERM')
+          setTimeout(resolve, 5000).unref()
         }
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
       })
-      return
+      // The cluster's IPC handles would keep this process alive after the workers are gone.
+      process.exit(0)
     }
     let running
     try {
@@ -80,9 +87,12 @@ export default class Serve extends BaseCommand<typeof Serve> {
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         void running.close().then(resolve)
+        setTimeout(resolve, 5000).unref()
       }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
+    // A cluster worker's IPC channel would keep it alive after its server has closed.
+    process.exit(0)
   }
 }
