@@ -19,10 +19,10 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
   static override strict = false
 
   static override examples = [
-    {description: 'The top 10 for one product', command: '<%= config.bin %> <%= command.id %> 101882'},
-    {description: 'A CSV for a marketer', command: '<%= config.bin %> <%= command.id %> 101882 -n 500 --out audience.csv'},
+    {description: 'The top 10 for one product', command: '<%= config.bin %> <%= command.id %> 103483'},
+    {description: 'A CSV for a marketer', command: '<%= config.bin %> <%= command.id %> 103483 -n 500 --out audience.csv'},
     {description: 'A batch export from a list of ids', command: '<%= config.bin %> <%= command.id %> --products ids.txt --format csv > audiences.csv'},
-    {description: 'JSON for a program', command: '<%= config.bin %> <%= command.id %> 101882 107089 --format json'},
+    {description: 'JSON for a program', command: '<%= config.bin %> <%= command.id %> 103483 102348 --format json'},
   ]
 
   static override args = {

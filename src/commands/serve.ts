@@ -15,7 +15,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
   static override examples = [
     {description: 'Serve on localhost:8000', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Two worker processes, logging each request', command: '<%= config.bin %> <%= command.id %> --workers 2 --log'},
-    {description: 'Ask it', command: 'curl "http://127.0.0.1:8000/recommend/101686?n=5"'},
+    {description: 'Ask it', command: 'curl "http://127.0.0.1:8000/recommend/103483?n=5"'},
   ]
 
   static override enableJsonFlag = false
