@@ -89,7 +89,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Runs `work` with a progress reporter (spinner on a TTY), stopped on success or failure. */
   protected async withProgress<R>(work: (progress: Progress) => Promise<R> | R): Promise<R> {
-    const progress = new Progress(this.jsonEnabled())
+    const progress = await Progress.create(this.jsonEnabled())
     try {
       const result = await work(progress)
       progress.done()

@@ -67,7 +67,7 @@ export default class Bench extends BaseCommand<typeof Bench> {
     const sizes = flags.rows.split(',').map((s) => Number(s.trim().replace(/_/g, '')))
     if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new RecsysError('USAGE', `--rows: cannot read "${flags.rows}"`, 'Pass sizes of at least 1000, e.g. --rows 50000,500000.')
     if (flags.serve) {
-      const progress = new Progress(this.jsonEnabled())
+      const progress = await Progress.create(this.jsonEnabled())
       const report = await benchServe({
         rows: sizes[0],
         input: flags.input,
@@ -93,7 +93,7 @@ export default class Bench extends BaseCommand<typeof Bench> {
     const wanted = flags.stages ? flags.stages.split(',').map((s) => s.trim()) : BENCH_STAGES.filter((s) => s !== 'cf-attempt' || flags.cf)
     for (const s of wanted) if (!(BENCH_STAGES as readonly string[]).includes(s)) throw new RecsysError('USAGE', `--stages: unknown stage "${s}"`, `Use some of: ${BENCH_STAGES.join(', ')}.`)
     if (flags.cf && !wanted.includes('cf-attempt')) wanted.push('cf-attempt')
-    const progress = new Progress(this.jsonEnabled())
+    const progress = await Progress.create(this.jsonEnabled())
     try {
       const report = runBench(
         {
