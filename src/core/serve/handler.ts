@@ -61,9 +61,17 @@ export class Metrics {
 
 /** n from the query: 1 … max, anything else (non-numeric included) is a 422. */
 function parseN(query: string, fallback: number, max: number): number | Reply {
-  const m = /(?:^|&)n=([^&]*)/.exec(query)
-  if (!m) return Math.min(fallback, max)
-  const raw = decodeURIComponent(m[1])
+  let at = query.startsWith('n=') ? 0 : query.indexOf('&n=') + 1
+  if (at === 0 && !query.startsWith('n=')) return Math.min(fallback, max)
+  at += 2
+  const end = query.indexOf('&', at)
+  const value = end === -1 ? query.slice(at) : query.slice(at, end)
+  let raw: string
+  try {
+    raw = value.includes('%') ? decodeURIComponent(value) : value
+  } catch {
+    raw = value
+  }
   if (!/^\d+$/.test(raw)) return error(422, 'INVALID_N', `n must be an integer from 1 to ${max} (got "${raw.slice(0, 20)}")`)
   const n = Number(raw)
   if (n < 1 || n > max) return error(422, 'INVALID_N', `n must be an integer from 1 to ${max} (got ${n})`)
@@ -87,12 +95,15 @@ export interface HandlerOptions {
  * Bodies of the common answers are cached per (product, n) once built.
  */
 export function createHandler(options: HandlerOptions): (method: string, url: string) => {route: string; reply: Reply} {
-  const cache = new Map<string, Reply>()
+  // Built bodies, per format and n, keyed by product id: no key string is made per request.
+  let cache: Array<Map<string, Reply>> = []
+  let cached = 0
   let cachedFor = -1
   return (method, url) => {
     const index = options.index()
     if (index.modelVersion !== cachedFor) {
-      cache.clear()
+      cache = Array.from({length: 2 * (index.topN + 1)}, () => new Map<string, Reply>())
+      cached = 0
       cachedFor = index.modelVersion
     }
     const q = url.indexOf('?')
@@ -110,14 +121,15 @@ export function createHandler(options: HandlerOptions): (method: string, url: st
       const csv = path.endsWith('.csv')
       let id: string
       try {
-        id = decodeURIComponent(path.slice('/recommend/'.length, csv ? -4 : undefined))
+        const rawId = path.slice('/recommend/'.length, csv ? -4 : undefined)
+        id = rawId.includes('%') ? decodeURIComponent(rawId) : rawId
       } catch {
         return {route, reply: error(400, 'BAD_ID', 'the product id is not valid URL encoding')}
       }
       const n = parseN(query, Math.min(10, index.topN), index.topN)
       if (typeof n !== 'number') return {route, reply: n}
-      const key = `${csv ? 'c' : 'j'}${n}:${id}`
-      const hit = cache.get(key)
+      const slot = cache[(csv ? index.topN + 1 : 0) + n]
+      const hit = slot.get(id)
       if (hit !== undefined) return {route, reply: hit}
       const at = index.productIndex.get(id)
       let users: Int32Array
@@ -139,7 +151,10 @@ export function createHandler(options: HandlerOptions): (method: string, url: st
         body += `],"count":${users.length},"note":${note === null ? 'null' : JSON.stringify(note)},"model_version":${index.modelVersion}}`
       }
       const reply = csv ? csvReply(id, body) : json(200, body)
-      if (cache.size < 400_000) cache.set(key, reply)
+      if (cached < 400_000) {
+        slot.set(id, reply)
+        cached++
+      }
       return {route, reply}
     }
     if (path === '/health') {

@@ -51,7 +51,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const handle = createHandler({seed: options.seed ?? 42, index: () => current, metrics, worker: options.worker ?? 0})
   const log = options.log
   const server = createServer((req, res) => {
-    const t = process.hrtime.bigint()
+    const t = performance.now()
     const method = req.method ?? 'GET'
     let route = 'error'
     let status = 500
@@ -67,7 +67,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.writeHead(500, {'content-type': 'application/json; charset=utf-8'})
       res.end('{"error":{"code":"INTERNAL","message":"internal error"}}')
     }
-    const micros = Number(process.hrtime.bigint() - t) / 1000
+    const micros = (performance.now() - t) * 1000
     metrics.record(route, status, micros)
     if (log) log(`${method} ${req.url} ${status} ${micros.toFixed(0)}µs`)
   })
