@@ -24,6 +24,7 @@ export const inputFlags = {
     default: 'auto',
   }),
   delimiter: Flags.string({description: 'Field delimiter (detected when not given).'}),
+  'day-first': Flags.boolean({description: 'Slash dates are D/M/YYYY (default M/D/YYYY, as US spreadsheets write them).', default: false}),
   strict: Flags.boolean({description: 'Fail on the first bad row (naming its line) instead of dropping and counting it.', default: false}),
 }
 
@@ -37,6 +38,7 @@ export interface InputFlagValues {
   'bot-threshold': number
   'id-type': string
   delimiter?: string
+  'day-first': boolean
   strict: boolean
 }
 
@@ -58,6 +60,7 @@ export function prepareOptionsFrom(file: string | undefined, flags: InputFlagVal
     botThreshold: flags['bot-threshold'],
     idType: flags['id-type'] as 'auto' | 'integer' | 'text',
     delimiter: flags.delimiter,
+    dayFirst: flags['day-first'],
     strict: flags.strict,
   }
 }

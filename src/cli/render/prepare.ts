@@ -35,5 +35,6 @@ export function renderPrepare(report: PrepareReport): string {
   const bots = report.botUsers.length > 0 ? `\nbot users (> threshold events in a UTC day): ${report.botUsers.slice(0, 10).join(', ')}${report.botUsers.length > 10 ? ' …' : ''}` : ''
   const cols = report.columns
   const mapping = `columns: user=${cols.user}, product=${cols.product}, event=${cols.event ?? '(default)'}, time=${cols.time}, name=${cols.name ?? '(none)'}; ids: user ${report.idKinds.user}, product ${report.idKinds.product}`
-  return `${paint.bold(`Prepared ${report.source}`)} → dataset v${report.datasetVersion}\n${keyValues(rows)}\n${events}\n${mapping}${bots}`
+  const hints = report.hints.map((h) => `\n${paint.yellow(`Hint: ${h}`)}`).join('')
+  return `${paint.bold(`Prepared ${report.source}`)} → dataset v${report.datasetVersion}\n${keyValues(rows)}\n${events}\n${mapping}${bots}${hints}`
 }

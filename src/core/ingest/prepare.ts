@@ -9,7 +9,7 @@ import {NumberIndex} from '../util/number-index.js'
 import {denseKeys, findBotUsers, markDuplicates, sortByTime} from './clean.js'
 import {type CsvHeader, type CsvSource, readCsv, sourceLabel, sourceSizeBytes} from './csv-reader.js'
 import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption, isNullId} from './ids.js'
-import {isoDateTime, parseTimestampMs} from './timestamps.js'
+import {isoDateTime, looksDayFirst, parseTimestampMs} from './timestamps.js'
 
 export interface ColumnMapping {
   user: string
@@ -39,6 +39,8 @@ export interface PrepareOptions {
   strict?: boolean
   idType?: IdTypeOption
   delimiter?: string
+  /** Slash dates are D/M/YYYY rather than M/D/YYYY. */
+  dayFirst?: boolean
   signal?: AbortSignal
   onProgress?: (progress: PrepareProgress) => void
 }
@@ -80,6 +82,8 @@ export interface PrepareReport {
   events: Array<{event: string; count: number; share: number}>
   firstEvent: string | null
   lastEvent: string | null
+  /** What to try when much was dropped for a fixable reason (e.g. day-first dates). */
+  hints: string[]
   elapsedMs: number
 }
 
@@ -276,6 +280,9 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   const colEvent = new Growable(Int32Array, 1 << 16)
   const colTs = new Growable(Float64Array, 1 << 16)
   const colLine = new Growable(Int32Array, 1 << 16)
+  const dayFirst = options.dayFirst ?? false
+  let dayFirstLooking = 0
+  let dayFirstExample = ''
   let resolved: ResolvedColumns | undefined
   let width = 0
   let delimiter = ','
@@ -317,8 +324,12 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
           dropped.nullProductId++
           return
         }
-        const ts = parseTimestampMs(fields[index.time])
+        const ts = parseTimestampMs(fields[index.time], dayFirst)
         if (Number.isNaN(ts)) {
+          if (!dayFirst && looksDayFirst(fields[index.time])) {
+            dayFirstLooking++
+            dayFirstExample ||= fields[index.time].trim()
+          }
           if (strict) throw strictFailure(label, line, `cannot read timestamp "${fields[index.time].slice(0, 40)}"`)
           dropped.badTimestamp++
           return
@@ -443,6 +454,10 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
       .sort((a, b) => b.count - a.count || a.event.localeCompare(b.event)),
     firstEvent: isoDateTime(outTs[0]),
     lastEvent: isoDateTime(outTs[kept - 1]),
+    hints:
+      dayFirstLooking > 0
+        ? [`${dayFirstLooking} timestamps look day-first (e.g. "${dayFirstExample}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
+        : [],
   }
 
   const write = db.transaction(() => {
@@ -482,7 +497,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     recordRun(db, {
       stage: 'prepare',
       datasetVersion,
-      params: {columns: resolved!.names, botThreshold, strict, idType: options.idType ?? 'auto', defaultEvent: defaultEvent ?? null},
+      params: {columns: resolved!.names, botThreshold, strict, idType: options.idType ?? 'auto', defaultEvent: defaultEvent ?? null, dayFirst},
       startedAtMs: started,
       summary: full,
     })

@@ -3,7 +3,9 @@
  * - ISO 8601 dates and date-times, `T` or space separated, with or without seconds and fraction,
  *   with `Z`, `±HH:MM`, `±HHMM`, `±HH`, ` UTC` / ` GMT` or no zone (UTC assumed); `/` as date separator;
  * - epoch numbers, unit detected from magnitude: seconds (< 1e11), milliseconds (< 1e14),
- *   microseconds (< 1e17), nanoseconds.
+ *   microseconds (< 1e17), nanoseconds;
+ * - slash dates as spreadsheets write them: M/D/YYYY (or D/M/YYYY with `dayFirst`) with an optional
+ *   H:MM[:SS] and AM/PM, e.g. "12/1/2010 8:26"; dotted dates DD.MM.YYYY are always day first.
  * Anything else, or a date outside [1980, 2100), is NaN: a timestamp we cannot trust is dropped.
  */
 export const MIN_PLAUSIBLE_MS = Date.UTC(1980, 0, 1)
@@ -113,11 +115,79 @@ function parseIso(s: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(ms) - offset * 60_000
 }
 
+/** Reads up to `max` digits from s[i..]; returns [value, next index] or [-1, i] when none. */
+function number(s: string, i: number, max: number): [number, number] {
+  let v = 0
+  let j = i
+  while (j < s.length && j - i < max) {
+    const c = s.charCodeAt(j) - 48
+    if (c < 0 || c > 9) break
+    v = v * 10 + c
+    j++
+  }
+  return j === i ? [-1, i] : [v, j]
+}
+
+function parseSlashDate(s: string, dayFirst: boolean): number {
+  const [a, i1] = number(s, 0, 2)
+  const sep = s.charCodeAt(i1)
+  if (a < 0 || (sep !== 47 && sep !== 46)) return Number.NaN
+  const [b, i2] = number(s, i1 + 1, 2)
+  if (b < 0 || s.charCodeAt(i2) !== sep) return Number.NaN
+  const [year, i3] = number(s, i2 + 1, 4)
+  if (i3 - i2 - 1 !== 4) return Number.NaN
+  const first = sep === 46 || dayFirst
+  const day = first ? a : b
+  const month = first ? b : a
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]) return Number.NaN
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return Number.NaN
+  let hour = 0
+  let minute = 0
+  let second = 0
+  let i = i3
+  while (i < s.length && s.charCodeAt(i) === 32) i++
+  if (i < s.length) {
+    const [h, j1] = number(s, i, 2)
+    if (h < 0 || s.charCodeAt(j1) !== 58) return Number.NaN
+    const [m, j2] = number(s, j1 + 1, 2)
+    if (m < 0 || j2 - j1 - 1 !== 2) return Number.NaN
+    let j = j2
+    if (s.charCodeAt(j) === 58) {
+      const [sec, j3] = number(s, j + 1, 2)
+      if (sec < 0 || j3 - j - 1 !== 2) return Number.NaN
+      second = sec
+      j = j3
+    }
+    while (j < s.length && s.charCodeAt(j) === 32) j++
+    const rest = s.slice(j).toUpperCase()
+    hour = h
+    if (rest === 'AM' || rest === 'PM') {
+      if (h < 1 || h > 12) return Number.NaN
+      hour = (h % 12) + (rest === 'PM' ? 12 : 0)
+    } else if (rest !== '' && rest !== 'UTC' && rest !== 'Z') return Number.NaN
+    minute = m
+    if (hour > 23 || minute > 59 || second > 60) return Number.NaN
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second)
+}
+
+/** True for a slash date whose first part cannot be a month (so it is day first). */
+export function looksDayFirst(raw: string): boolean {
+  const s = raw.trim()
+  const slash = s.indexOf('/')
+  if (slash < 1 || slash > 2) return false
+  const a = Number(s.slice(0, slash))
+  return a > 12 && a <= 31
+}
+
 /** Epoch milliseconds (UTC) of a raw timestamp field, or NaN when it cannot be trusted. */
-export function parseTimestampMs(raw: string): number {
+export function parseTimestampMs(raw: string, dayFirst = false): number {
   const s = raw.trim()
   if (s.length === 0) return Number.NaN
-  const value = isEpochText(s) ? parseEpoch(s) : parseIso(s)
+  const c2 = s.charCodeAt(1)
+  const c3 = s.charCodeAt(2)
+  const slashLike = c2 === 47 || c3 === 47 || c2 === 46 || c3 === 46
+  const value = isEpochText(s) ? parseEpoch(s) : slashLike ? parseSlashDate(s, dayFirst) : parseIso(s)
   if (!(value >= MIN_PLAUSIBLE_MS && value < MAX_PLAUSIBLE_MS)) return Number.NaN
   return Math.floor(value)
 }

@@ -118,6 +118,30 @@ Prepare('column mapping, case-insensitive fallback, default event for an order h
   assert.equal(ts, [1_664_618_400_000, 1_664_622_000_000], 'epoch seconds and milliseconds in one column')
 })
 
+Prepare('a UCI Online Retail style log: slash dates, float-written customer ids, empty ids; day-first hint', async (ctx) => {
+  const csv =
+    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
+    '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n' +
+    '536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850.0,United Kingdom\n' +
+    '536366,22633,HAND WARMER UNION JACK,6,12/2/2010 9:28,1.85,,United Kingdom\n' +
+    '536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/13/2010 10:01,1.69,13047.0,United Kingdom\n'
+  const columns = {user: 'CustomerID', product: 'StockCode', time: 'InvoiceDate', name: 'Description'}
+  const report = await prepareText(ctx, csv, {columns, defaultEvent: 'purchased'})
+  assert.is(report.rowsKept, 3)
+  assert.is(report.dropped.nullUserId, 1)
+  assert.equal(report.hints, [])
+  assert.equal(ctx.db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().all(), ['17850', '13047'])
+  assert.equal(report.idKinds, {user: 'integer', product: 'text'})
+  assert.is(report.firstEvent, '2010-12-01T08:26:00Z')
+  const dayFirst = 'customer_id,product_id,event,event_date\n1,10,cart,13/01/2023\n2,11,cart,02/01/2023\n'
+  const hinted = await prepareText(ctx, dayFirst)
+  assert.is(hinted.dropped.badTimestamp, 1)
+  assert.match(hinted.hints[0], /look day-first \(e\.g\. "13\/01\/2023"\).*--day-first/)
+  const fixed = await prepareText(ctx, dayFirst, {dayFirst: true})
+  assert.is(fixed.rowsKept, 2)
+  assert.is(fixed.firstEvent, '2023-01-02T00:00:00Z')
+})
+
 Prepare('a missing column is one error listing the columns found and the flag to use', async (ctx) => {
   const e = await rejects(prepareText(ctx, 'user_id,product_id,event,event_date\n1,2,cart,2022-10-01\n'), 'MISSING_COLUMN', /no user id column "customer_id"; columns found: user_id, product_id, event, event_date/)
   assert.match(e.hint, /--user-col user_id/)

@@ -39,6 +39,20 @@ test('garbage, impossible dates and implausible years are NaN', () => {
   assert.ok(Number.isNaN(parseTimestampMs('2023-02-29')), 'not a leap year')
 })
 
+test('slash dates as spreadsheets write them: M/D/YYYY by default, D/M/YYYY with dayFirst, dotted always day first', () => {
+  assert.is(parseTimestampMs('12/1/2010 8:26'), at(2010, 12, 1, 8, 26), 'UCI Online Retail style')
+  assert.is(parseTimestampMs('12/1/2010 8:26', true), at(2010, 1, 12, 8, 26))
+  assert.is(parseTimestampMs('1/13/2011'), at(2011, 1, 13))
+  assert.ok(Number.isNaN(parseTimestampMs('13/1/2011')), 'month 13 is not a date month-first')
+  assert.is(parseTimestampMs('13/1/2011', true), at(2011, 1, 13))
+  assert.is(parseTimestampMs('03/04/2022 11:05:09 PM'), at(2022, 3, 4, 23, 5, 9))
+  assert.is(parseTimestampMs('03/04/2022 12:00 AM'), at(2022, 3, 4, 0, 0))
+  assert.is(parseTimestampMs('01.12.2010 08:26'), at(2010, 12, 1, 8, 26))
+  for (const bad of ['2/30/2022', '12/1/10', '12/1/2010 25:00', '12/1/2010 8:6', '12/1/2010 13:00 PM']) {
+    assert.ok(Number.isNaN(parseTimestampMs(bad)), bad)
+  }
+})
+
 test('utcDay counts whole UTC days', () => {
   assert.is(utcDay(at(1970, 1, 2, 0, 0, 0)), 1)
   assert.is(utcDay(at(2022, 10, 1, 23, 59, 59)), utcDay(at(2022, 10, 1)))
