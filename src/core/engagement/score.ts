@@ -4,7 +4,24 @@ export const COMPONENTS = ['volume', 'breadth', 'quality', 'frequency', 'recency
 export type Component = (typeof COMPONENTS)[number]
 
 export const DEFAULT_COMPONENT_WEIGHTS: Record<Component, number> = {volume: 0.35, breadth: 0.25, quality: 0.2, frequency: 0.15, recency: 0.05}
-export const DEFAULT_EVENT_WEIGHTS: Record<string, number> = {purchased: 5, cart: 3, rating: 2.5, wishlist: 2, search_keyword: 1}
+/**
+ * The reference log's events, and the names other public logs use for the same actions (REES46:
+ * purchase/cart/view; RetailRocket: transaction/addtocart/view), so a purchase never weighs less
+ * than a cart on another schema. Any other event weighs --other-event-weight (1).
+ */
+export const DEFAULT_EVENT_WEIGHTS: Record<string, number> = {
+  purchased: 5,
+  purchase: 5,
+  transaction: 5,
+  order: 5,
+  cart: 3,
+  addtocart: 3,
+  add_to_cart: 3,
+  rating: 2.5,
+  review: 2.5,
+  wishlist: 2,
+  search_keyword: 1,
+}
 export const DEFAULT_OTHER_EVENT_WEIGHT = 1
 export const DEFAULT_DECAY_DAYS = 90
 const DAY_MS = 86_400_000

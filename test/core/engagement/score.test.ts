@@ -52,6 +52,13 @@ test('weights, event weights and decay are respected; constant components count 
   assert.equal(Array.from(flat.normalised.quality), [0, 0, 0])
 })
 
+test('other schemas: purchase, transaction and addtocart weigh as purchased and cart', () => {
+  const other = computeFeatures(cols, 3, 3, ['purchase', 'addtocart', 'view'], resolveEngagementOptions())
+  const reference = computeFeatures(cols, 3, 3, EVENTS, resolveEngagementOptions())
+  assert.is(other.raw.quality[0], reference.raw.quality[0], 'user A: (5 + 3) / 2 either way')
+  assert.is(computeFeatures(cols, 3, 3, ['transaction', 'cart', 'view'], resolveEngagementOptions()).raw.quality[0], 4)
+})
+
 test('ties rank by user key', () => {
   assert.equal(Array.from(rankUsers(Float64Array.from([0.5, 0.9, 0.5, 0.9]), Uint8Array.from([1, 1, 1, 1]))), [1, 3, 0, 2])
 })
