@@ -81,6 +81,12 @@ function alsRanker(X: Float64Array, Y: Float64Array, f: number, candidates: Int3
 
 const overlaps = (a: Interval, b: Interval): boolean => a.low <= b.high && b.low <= a.high
 
+/** "3.21×", or what a zero baseline means, without dividing by zero. */
+function ratioText(value: number, baseline: number): string {
+  if (baseline > 0) return `${(value / baseline).toFixed(2)}×`
+  return value > 0 ? 'random found none, ALS some' : 'both found none'
+}
+
 /**
  * `recsys cf-attempt`: can collaborative filtering rank the right users for a product here?
  * Trains implicit ALS on the interactions before the split and evaluates it item-to-user on the
@@ -161,14 +167,14 @@ export async function runCfAttempt(db: Db, options: CfAttemptOptions = {}): Prom
   const f5 = (x: number): string => x.toFixed(5)
   const ci = (i: Interval): string => `${f5(i.mean)} [${f5(i.low)}, ${f5(i.high)}]`
   const reasons = [
-    `ALS precision@${k} ${ci(als.precision)} against random ${ci(random.precision)}: ${random.precision.mean > 0 ? `${(als.precision.mean / random.precision.mean).toFixed(2)}×` : als.precision.mean > 0 ? 'above a zero' : 'both zero'} (viable needs at least 2×)`,
+    `ALS precision@${k} ${ci(als.precision)} against random ${ci(random.precision)}: ${ratioText(als.precision.mean, random.precision.mean)} (viable needs at least 2×)`,
     `ALS − random precision@${k}: 95% interval [${f5(pDiff.low)}, ${f5(pDiff.high)}] ${pDiff.low > 0 ? 'lies above zero' : 'does not lie above zero'}`,
     `best NDCG@${k}: ${best.name} ${ci(best.ndcg)}; ${use.name === best.name ? 'no simpler ranking overlaps it' : `${use.name} overlaps it (${ci(use.ndcg)}) and is simpler`}`,
   ]
   if (setup.products.length === 0) reasons.unshift('no product seen before the split gained a new user seen before the split: nothing to evaluate')
   if (overlaps(use.ndcg, random.ndcg)) reasons.push(`${use.name} is not distinguishable from random users on NDCG@${k}`)
   const summary = viable
-    ? `Collaborative filtering is viable here: ALS ranks the right users ${(als.precision.mean / Math.max(random.precision.mean, 1e-12)).toFixed(1)}× better than random at k=${k}. Use ${use.name}.`
+    ? `Collaborative filtering is viable here: ALS ranks the right users ${random.precision.mean > 0 ? `${(als.precision.mean / random.precision.mean).toFixed(1)}× better than random` : 'where random users found none'} at k=${k}. Use ${use.name}.`
     : `Collaborative filtering is not viable here: ALS does not rank the right users clearly better than random at k=${k}. Use ${use.name}${overlaps(use.ndcg, random.ndcg) ? ' (though nothing clearly beats random)' : ''}.`
 
   const report: CfReport = {

@@ -48,6 +48,7 @@ test('reference-shaped churn data comes out not viable', async () => {
     assert.is(r.verdict.viable, false, r.verdict.summary)
     assert.ok(r.evaluation.products.newProducts > 0)
     assert.match(r.verdict.summary, /not viable/)
+    assert.not.match(r.verdict.reasons.join(' '), /\d{6,}/, 'no ratio against a zero baseline')
     assert.not.ok(r.evaluation.rankers.some((x) => x.name === 'engagement'), 'no engagement baseline before features ran')
   } finally {
     s.cleanup()
