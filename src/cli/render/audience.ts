@@ -1,13 +1,9 @@
 import type {AudienceResult} from '../../core/audience/lookup.js'
+import {csvField} from '../../core/util/csv.js'
 import {int, num, table} from './format.js'
 import {paint} from './style.js'
 
 const CSV_COLUMNS = ['rank', 'customer_id', 'score', 'interactions', 'distinct_products', 'last_seen']
-
-function csvField(value: string | number): string {
-  const s = String(value)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
 
 /** RFC 4180 CSV (CRLF line ends, a header row); with several products, a product_id column first. */
 export function audienceCsv(results: AudienceResult[]): string {

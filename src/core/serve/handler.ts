@@ -1,3 +1,4 @@
+import {csvField} from '../util/csv.js'
 import {createRng} from '../util/rng.js'
 import type {AudienceIndex} from './index.js'
 import {PAGE_HTML} from './page.js'
@@ -76,10 +77,6 @@ function parseN(query: string, fallback: number, max: number): number | Reply {
   const n = Number(raw)
   if (n < 1 || n > max) return error(422, 'INVALID_N', `n must be an integer from 1 to ${max} (got ${n})`)
   return n
-}
-
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
 export interface HandlerOptions {

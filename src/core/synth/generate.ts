@@ -1,4 +1,5 @@
 import {RecsysError} from '../errors.js'
+import {csvField} from '../util/csv.js'
 import {createRng, type Rng, sampleWithoutReplacement, shuffleInPlace} from '../util/rng.js'
 import {productName} from './names.js'
 import {botCountFor, DIRT, REFERENCE} from './targets.js'
@@ -98,10 +99,6 @@ function productLabels(rng: Rng, pool: Int32Array, events: number): Int32Array {
   const cdf = zipfCdf(pool.length)
   for (let i = first; i < events; i++) labels[i] = pool[drawFromCdf(cdf, rng.next())]
   return shuffleInPlace(labels, rng)
-}
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 }
 
 /**

@@ -1,4 +1,5 @@
 import {RecsysError} from '../errors.js'
+import {csvField} from '../util/csv.js'
 import {createRng} from '../util/rng.js'
 import {GENERATED_HEADER, type GenerateSummary} from './generate.js'
 import {productName} from './names.js'
@@ -54,7 +55,7 @@ export function generateLoyalCsv(options: LoyalOptions, write: (chunk: string) =
     const i = order[o] % 536_870_912
     const time = new Date((startSec + rowSec[i]) * 1000).toISOString().replace('T', ' ').replace('.000Z', '+00:00')
     const name = names[rowProduct[i]]
-    buffer += `${20_000_000 + rowUser[i]},${500_000 + rowProduct[i]},${/[",]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name},${events[rowEvent[i]]},${time}\n`
+    buffer += `${20_000_000 + rowUser[i]},${500_000 + rowProduct[i]},${csvField(name)},${events[rowEvent[i]]},${time}\n`
     if (buffer.length > 1 << 20) {
       write(buffer)
       buffer = ''
