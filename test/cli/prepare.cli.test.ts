@@ -85,9 +85,11 @@ Cli('Ctrl-C during a large prepare leaves the earlier dataset readable and compl
   const outcomes: string[] = []
   for (const delayMs of [400, 900, 1500]) {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'prepare', big, '--db', ctx.db], {stdio: 'ignore'})
+    // Listen for the exit from the start: a fast machine may finish before the interrupt.
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])))
     await new Promise((resolve) => setTimeout(resolve, delayMs))
     child.kill('SIGINT')
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+    const [code, signal] = await exited
     outcomes.push(signal ?? String(code))
     const db = new Database(ctx.db, {readonly: true})
     const rows = db.prepare('SELECT count(*) FROM interactions').pluck().get() as number
