@@ -154,8 +154,7 @@ function evaluateTrain(
 ): TrainEvaluation {
   const started = Date.now()
   const rng = createRng(seed + 1)
-  const setupProbe = buildEvalSetup(data, fraction)
-  const setup = quick ? buildEvalSetup(data, fraction, {products: Math.max(1, Math.round(setupProbe.counts.scorable * QUICK_SHARE)), rng}) : setupProbe
+  const setup = buildEvalSetup(data, fraction, quick ? {products: (scorable) => Math.max(1, Math.round(scorable * QUICK_SHARE)), rng} : undefined)
   const {trainRows} = setup.split
   const trainFeatures = computeFeatures(data, data.nUsers, data.nProducts, data.eventNames, params, 0, trainRows)
   const engagementOrder = rankUsers(trainFeatures.engagement, trainFeatures.active)

@@ -105,10 +105,9 @@ export async function runCfAttempt(db: Db, options: CfAttemptOptions = {}): Prom
   const featuresRun = latestRun<unknown>(db, 'features')
   const engagementParams: ResolvedEngagementOptions =
     featuresRun && featuresRun.datasetVersion === data.version ? (featuresRun.params as unknown as ResolvedEngagementOptions) : resolveEngagementOptions()
-  const rng = createRng(seed)
-  const probe = buildEvalSetup(data, fraction)
-  const sampled = options.evalProducts !== undefined && options.evalProducts < probe.counts.scorable
-  const setup = sampled ? buildEvalSetup(data, fraction, {products: options.evalProducts as number, rng: createRng(seed + 7)}) : probe
+  const evalProducts = options.evalProducts
+  const setup = buildEvalSetup(data, fraction, evalProducts === undefined ? undefined : {products: () => evalProducts, rng: createRng(seed + 7)})
+  const sampled = setup.counts.evaluated < setup.counts.scorable
   const {trainRows} = setup.split
 
   // The confidence matrix of the period before the split: r = summed event weights of each pair.

@@ -35,7 +35,8 @@ export interface EvalSetup {
   }
 }
 
-export function buildEvalSetup(data: Dataset, fraction: number, sample?: {products: number; rng: Rng}): EvalSetup {
+/** `sample.products(scorable)` says how many of the scorable products to evaluate (a seeded sample). */
+export function buildEvalSetup(data: Dataset, fraction: number, sample?: {products: (scorable: number) => number; rng: Rng}): EvalSetup {
   const {nUsers, nProducts, userKey, productKey} = data
   const split = temporalSplit(data, fraction)
   const n = data.nRows
@@ -77,8 +78,9 @@ export function buildEvalSetup(data: Dataset, fraction: number, sample?: {produc
   }
   counts.scorable = scorable.length
   let products = Int32Array.from(scorable)
-  if (sample && sample.products < products.length) {
-    const pick = sampleWithoutReplacement(products.length, sample.products, sample.rng)
+  const wanted = sample ? sample.products(products.length) : products.length
+  if (sample && wanted < products.length) {
+    const pick = sampleWithoutReplacement(products.length, wanted, sample.rng)
     products = Int32Array.from(pick, (i) => products[i]).sort()
   }
   counts.evaluated = products.length
