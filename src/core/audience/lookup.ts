@@ -1,9 +1,10 @@
 import {RecsysError} from '../errors.js'
 import {isoDate} from '../ingest/timestamps.js'
 import {buildCsr, type Csr} from '../matrix/csr.js'
-import {readColumn} from '../store/columns.js'
+import {fromBlob, readColumn} from '../store/columns.js'
 import type {Db} from '../store/open.js'
 import {type RunRecord, requireFreshRun} from '../store/runs.js'
+import {loadStoredAudiences, type StoredAudiences} from './stored.js'
 
 export interface AudienceMember {
   rank: number
@@ -28,18 +29,6 @@ export interface AudienceResult {
   trainedAt: string
 }
 
-function int32s(buf: Buffer): Int32Array {
-  const out = new Int32Array(buf.length / 4)
-  new Uint8Array(out.buffer).set(buf)
-  return out
-}
-
-function float64s(buf: Buffer): Float64Array {
-  const out = new Float64Array(buf.length / 8)
-  new Uint8Array(out.buffer).set(buf)
-  return out
-}
-
 /**
  * Reads audiences from a trained store. Precomputed audiences are one primary-key read; a larger
  * n (or a product left out by --quick) is ranked on demand from the features, still excluding
@@ -56,7 +45,7 @@ export class AudienceLookup {
   /** Marketer columns per user, read once (users recur across audiences). */
   private readonly members = new Map<number, Omit<AudienceMember, 'rank' | 'score'>>()
   /** With `preload`: every audience in memory, so a lookup reads no SQLite at all. */
-  private preloaded?: {index: Map<string, number>; keys: Int32Array; has: Uint8Array; names: Array<string | null>; offsets: Int32Array; users: Int32Array; scores: Float64Array}
+  private preloaded?: StoredAudiences
 
   constructor(
     private readonly db: Db,
@@ -67,41 +56,10 @@ export class AudienceLookup {
     this.productStmt = db.prepare(
       'SELECT p.product_key AS key, p.name AS name, a.size AS size, a.user_keys AS user_keys, a.scores AS scores FROM products p LEFT JOIN audiences a ON a.product_key = p.product_key WHERE p.product_id = ?',
     )
-    if (options.preload) this.preloaded = this.loadAll()
+    if (options.preload) this.preloaded = loadStoredAudiences(db)
     this.memberStmt = db.prepare(
       'SELECT u.user_id AS id, f.interactions AS interactions, f.distinct_products AS distinct_products, f.last_ts_ms AS last_ts_ms FROM users u JOIN user_features f ON f.user_key = u.user_key WHERE u.user_key = ?',
     )
-  }
-
-  /** Every product with its audience, as flat typed arrays (for batch exports and benchmarks). */
-  private loadAll(): NonNullable<AudienceLookup['preloaded']> {
-    const rows = this.db
-      .prepare('SELECT p.product_id, p.product_key, p.name, a.user_keys, a.scores FROM products p LEFT JOIN audiences a ON a.product_key = p.product_key')
-      .raw()
-      .all() as Array<[string, number, string | null, Buffer | null, Buffer | null]>
-    let total = 0
-    for (const r of rows) total += r[3] ? r[3].length / 4 : 0
-    const index = new Map<string, number>()
-    const keys = new Int32Array(rows.length)
-    const has = new Uint8Array(rows.length)
-    const names: Array<string | null> = []
-    const offsets = new Int32Array(rows.length + 1)
-    const users = new Int32Array(total)
-    const scores = new Float64Array(total)
-    let w = 0
-    rows.forEach(([id, key, name, u, sc], i) => {
-      index.set(id, i)
-      keys[i] = key
-      names.push(name)
-      if (u && sc) {
-        has[i] = 1
-        users.set(int32s(u), w)
-        scores.set(float64s(sc), w)
-        w += u.length / 4
-      }
-      offsets[i + 1] = w
-    })
-    return {index, keys, has, names, offsets, users, scores}
   }
 
   get topN(): number {
@@ -158,7 +116,7 @@ export class AudienceLookup {
     const row = this.productStmt.get(id) as {key: number; name: string | null; user_keys: Buffer | null; scores: Buffer | null} | undefined
     if (!row) return undefined
     if (!row.user_keys || !row.scores) return {key: row.key, name: row.name}
-    return {key: row.key, name: row.name, users: int32s(row.user_keys), scores: float64s(row.scores)}
+    return {key: row.key, name: row.name, users: fromBlob(row.user_keys, Int32Array), scores: fromBlob(row.scores, Float64Array)}
   }
 
   /** Continues a ranked list from the features order, skipping users already in it and interactors. */

@@ -1,3 +1,4 @@
+import {loadStoredAudiences} from '../audience/stored.js'
 import {readColumn} from '../store/columns.js'
 import type {Db} from '../store/open.js'
 import {requireFreshRun} from '../store/runs.js'
@@ -28,36 +29,10 @@ export interface AudienceIndex {
   scoreText: Map<number, string>
 }
 
-function jsonString(s: string): string {
-  return JSON.stringify(s)
-}
-
 export function loadAudienceIndex(db: Db): AudienceIndex {
   const train = requireFreshRun<{params: {topN: number}}>(db, 'train')
   const topN = (train.params as {topN: number}).topN
-  const rows = db
-    .prepare('SELECT p.product_id AS id, a.user_keys AS users, a.scores AS scores FROM audiences a JOIN products p USING (product_key) ORDER BY a.product_key')
-    .raw()
-    .all() as Array<[string, Buffer, Buffer]>
-  const productIndex = new Map<string, number>()
-  const productIds: string[] = []
-  const offsets = new Int32Array(rows.length + 1)
-  let total = 0
-  for (const [, users] of rows) total += users.length / 4
-  const userKeys = new Int32Array(total)
-  const scores = new Float64Array(total)
-  let w = 0
-  // Bulk byte copies of each BLOB into the flat arrays (native little-endian layout).
-  const userBytes = new Uint8Array(userKeys.buffer)
-  const scoreBytes = new Uint8Array(scores.buffer)
-  rows.forEach(([id, users, sc], i) => {
-    productIndex.set(id, i)
-    productIds.push(id)
-    userBytes.set(users, w * 4)
-    scoreBytes.set(sc, w * 8)
-    w += users.length / 4
-    offsets[i + 1] = w
-  })
+  const {productIds, index: productIndex, offsets, users: userKeys, scores} = loadStoredAudiences(db, {onlyStored: true})
   const coldStart = readColumn<Int32Array>(db, 'audience.cold_start') ?? new Int32Array(0)
   const engagement = readColumn<Float64Array>(db, 'features.engagement') ?? new Float64Array(0)
   const needed = new Set<number>(userKeys)
@@ -71,8 +46,8 @@ export function loadAudienceIndex(db: Db): AudienceIndex {
     const score = String(Number((engagement[u] ?? 0).toFixed(6)))
     customerId.set(u, id)
     scoreText.set(u, score)
-    fragment.set(u, `{"customer_id":${jsonString(id)},"score":${score},"rank":`)
+    fragment.set(u, `{"customer_id":${JSON.stringify(id)},"score":${score},"rank":`)
   }
   const users = db.prepare('SELECT count(*) FROM users').pluck().get() as number
-  return {modelVersion: train.runId, trainedAt: train.finishedAt, topN, products: rows.length, users, productIndex, productIds, offsets, userKeys, scores, coldStart, fragment, customerId, scoreText}
+  return {modelVersion: train.runId, trainedAt: train.finishedAt, topN, products: productIds.length, users, productIndex, productIds, offsets, userKeys, scores, coldStart, fragment, customerId, scoreText}
 }

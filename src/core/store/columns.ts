@@ -27,11 +27,18 @@ export function writeColumn(db: Db, name: string, array: Column): void {
 export function readColumn<T extends Column>(db: Db, name: string): T | undefined {
   const row = db.prepare('SELECT dtype, length, data FROM columns WHERE name = ?').get(name) as {dtype: DType; length: number; data: Buffer} | undefined
   if (!row) return undefined
-  const Ctor = CTORS[row.dtype]
-  // Copy into a fresh, aligned buffer: SQLite's Buffer may start at any byte offset.
-  const out = new Ctor(row.length)
-  new Uint8Array(out.buffer).set(row.data.subarray(0, out.byteLength))
-  return out as T
+  const Ctor = CTORS[row.dtype] as {new (length: number): Column; BYTES_PER_ELEMENT: number}
+  return fromBlob(row.data.subarray(0, row.length * Ctor.BYTES_PER_ELEMENT), Ctor) as T
+}
+
+/**
+ * A typed array holding a BLOB's bytes (native little-endian layout). Copied into a fresh, aligned
+ * buffer: SQLite's Buffer may start at any byte offset.
+ */
+export function fromBlob<T extends Column>(bytes: Uint8Array, Ctor: {new (length: number): T; BYTES_PER_ELEMENT: number}): T {
+  const out = new Ctor(bytes.length / Ctor.BYTES_PER_ELEMENT)
+  new Uint8Array(out.buffer).set(bytes)
+  return out
 }
 
 export function deleteColumns(db: Db, prefix: string): void {
