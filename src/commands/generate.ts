@@ -1,12 +1,12 @@
-import {closeSync, openSync, renameSync, writeSync} from 'node:fs'
+import {writeSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {int} from '../cli/render/format.js'
 import {RecsysError} from '../core/errors.js'
-import {type GenerateSummary, generateReferenceCsv} from '../core/synth/generate.js'
-import {generateLoyalCsv} from '../core/synth/loyal.js'
+import type {GenerateSummary} from '../core/synth/generate.js'
+import {generateCsv, type GenerateProfile, writeGeneratedCsv} from '../core/synth/write.js'
 
 export default class Generate extends BaseCommand<typeof Generate> {
   static override summary = 'Write a reference-shaped interaction log (with dirt to clean) of any size.'
@@ -35,23 +35,13 @@ export default class Generate extends BaseCommand<typeof Generate> {
       throw new RecsysError('USAGE', '--json needs --out FILE: stdout is taken by the JSON summary', 'Add --out data.csv.')
     }
     const target = flags.out
-    const tmp = target ? `${target}.tmp-${process.pid}` : undefined
-    let fd: number
-    try {
-      fd = tmp ? openSync(tmp, 'w') : 1
-    } catch (error) {
-      throw new RecsysError('USAGE', `cannot write ${target}: ${(error as Error).message}`, 'Check that the folder exists and is writable.')
-    }
-    let summary: GenerateSummary
-    try {
-      const write = (chunk: string): void => {
-        writeSync(fd, chunk)
-      }
-      summary = flags.profile === 'loyal' ? generateLoyalCsv({rows: flags.rows, seed: flags.seed}, write) : generateReferenceCsv({rows: flags.rows, seed: flags.seed}, write)
-    } finally {
-      if (tmp) closeSync(fd)
-    }
-    if (tmp && target) renameSync(tmp, target)
+    const options = {rows: flags.rows, seed: flags.seed}
+    const profile = flags.profile as GenerateProfile
+    const summary = target
+      ? writeGeneratedCsv(target, profile, options)
+      : generateCsv(profile, options, (chunk) => {
+          writeSync(1, chunk)
+        })
     const d = summary.injected
     this.notice(
       `generated ${int(summary.rows)} rows${target ? ` to ${target}` : ''} (seed ${summary.seed}): ${int(summary.cleanRows)} clean, ${int(summary.users)} users, ${int(summary.products)} products; dirt: ${int(d.duplicates)} duplicates, ${int(d.nullUserId + d.nullProductId)} null ids, ${int(d.invalidUserId + d.invalidProductId)} non-numeric ids, ${int(d.badTimestamp)} bad timestamps, ${d.botUsers} bots (${int(d.botRows)} rows)`,

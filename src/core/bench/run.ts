@@ -1,11 +1,11 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AudienceLookup} from '../audience/lookup.js'
 import {RecsysError} from '../errors.js'
 import {openStore} from '../store/open.js'
-import {generateReferenceCsv} from '../synth/generate.js'
+import {writeGeneratedCsv} from '../synth/write.js'
 import {createRng} from '../util/rng.js'
 import {growthPer10x, median, quantile} from './stats.js'
 
@@ -83,19 +83,7 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
       if (!csv) {
         csv = join(work, `data-${size}.csv`)
         options.onProgress?.(`bench: generating ${size.toLocaleString('en-US')} rows`)
-        const parts: string[] = []
-        let written = 0
-        writeFileSync(csv, '')
-        generateReferenceCsv({rows: size, seed: options.seed}, (chunk) => {
-          parts.push(chunk)
-          written += chunk.length
-          if (written > 1 << 24) {
-            writeFileSync(csv as string, parts.join(''), {flag: 'a'})
-            parts.length = 0
-            written = 0
-          }
-        })
-        writeFileSync(csv, parts.join(''), {flag: 'a'})
+        writeGeneratedCsv(csv, 'reference', {rows: size, seed: options.seed})
       }
       const times = new Map<BenchStage, number[]>()
       const peaks = new Map<BenchStage, number>()

@@ -1,11 +1,11 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {RecsysError} from '../errors.js'
 import {openStore} from '../store/open.js'
-import {generateReferenceCsv} from '../synth/generate.js'
+import {writeGeneratedCsv} from '../synth/write.js'
 import {type LoadReport, runLoad} from './load.js'
 import type {StageRunner} from './run.js'
 
@@ -41,9 +41,7 @@ export async function benchServe(options: ServeBenchOptions): Promise<ServeBench
     if (!csv) {
       csv = join(work, 'data.csv')
       options.onProgress?.(`bench --serve: generating ${options.rows.toLocaleString('en-US')} rows`)
-      const parts: string[] = []
-      generateReferenceCsv({rows: options.rows, seed: options.seed}, (c) => parts.push(c))
-      writeFileSync(csv, parts.join(''))
+      writeGeneratedCsv(csv, 'reference', {rows: options.rows, seed: options.seed})
     }
     const db = join(work, 'store.db')
     for (const args of [
