@@ -1,4 +1,4 @@
-const DAY_MS = 86_400_000
+import {DAY_MS} from '../ingest/timestamps.js'
 
 /**
  * The original system's recency rule: events in the last `windowDays` days before the reference

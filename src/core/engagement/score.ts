@@ -1,4 +1,5 @@
 import {RecsysError} from '../errors.js'
+import {DAY_MS} from '../ingest/timestamps.js'
 
 export const COMPONENTS = ['volume', 'breadth', 'quality', 'frequency', 'recency'] as const
 export type Component = (typeof COMPONENTS)[number]
@@ -24,7 +25,6 @@ export const DEFAULT_EVENT_WEIGHTS: Record<string, number> = {
 }
 export const DEFAULT_OTHER_EVENT_WEIGHT = 1
 export const DEFAULT_DECAY_DAYS = 90
-const DAY_MS = 86_400_000
 
 export interface EngagementOptions {
   weights?: Partial<Record<Component, number>>

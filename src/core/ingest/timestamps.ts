@@ -192,9 +192,11 @@ export function parseTimestampMs(raw: string, dayFirst = false): number {
   return Math.floor(value)
 }
 
+export const DAY_MS = 86_400_000
+
 /** The UTC day index (days since 1970-01-01) of an epoch-ms timestamp. */
 export function utcDay(ms: number): number {
-  return Math.floor(ms / 86_400_000)
+  return Math.floor(ms / DAY_MS)
 }
 
 export function isoDate(ms: number): string {
