@@ -1,20 +1,26 @@
 /**
- * number → dense key, by open addressing with linear probing over typed arrays: no object per
- * entry, so interning hundreds of thousands of integer ids stays cheap. Keys are non-negative
- * safe integers.
+ * number → dense key, by open addressing with linear probing over one typed array: no object per
+ * entry, so interning hundreds of thousands of integer ids stays cheap. A slot holds its key and
+ * its value side by side, so a probe touches one cache line, not two arrays. Keys are
+ * non-negative safe integers.
  */
 export class NumberIndex {
-  private keys: Float64Array
-  private values: Int32Array
+  /** slots[2s] = key (-1 when empty), slots[2s + 1] = value. */
+  private slots: Float64Array
   private mask: number
   size = 0
 
   constructor(initialCapacity = 1 << 16) {
     let cap = 16
     while (cap < initialCapacity * 2) cap *= 2
-    this.keys = new Float64Array(cap).fill(-1)
-    this.values = new Int32Array(cap)
+    this.slots = NumberIndex.emptySlots(cap)
     this.mask = cap - 1
+  }
+
+  private static emptySlots(cap: number): Float64Array {
+    const slots = new Float64Array(cap * 2)
+    for (let s = 0; s < slots.length; s += 2) slots[s] = -1
+    return slots
   }
 
   private static hash(x: number): number {
@@ -27,32 +33,50 @@ export class NumberIndex {
   }
 
   get(x: number): number {
+    const slots = this.slots
     let slot = NumberIndex.hash(x) & this.mask
     for (;;) {
-      const k = this.keys[slot]
-      if (k === x) return this.values[slot]
+      const k = slots[slot * 2]
+      if (k === x) return slots[slot * 2 + 1]
       if (k === -1) return -1
       slot = (slot + 1) & this.mask
     }
   }
 
+  /** The value of x; when x is absent, adds x → valueIfAbsent (one probe sequence for both). */
+  getOrAdd(x: number, valueIfAbsent: number): number {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow()
+    const slots = this.slots
+    let slot = NumberIndex.hash(x) & this.mask
+    for (;;) {
+      const k = slots[slot * 2]
+      if (k === x) return slots[slot * 2 + 1]
+      if (k === -1) break
+      slot = (slot + 1) & this.mask
+    }
+    slots[slot * 2] = x
+    slots[slot * 2 + 1] = valueIfAbsent
+    this.size++
+    return valueIfAbsent
+  }
+
   /** Sets x → value; x must not be present. */
   add(x: number, value: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow()
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow()
+    const slots = this.slots
     let slot = NumberIndex.hash(x) & this.mask
-    while (this.keys[slot] !== -1) slot = (slot + 1) & this.mask
-    this.keys[slot] = x
-    this.values[slot] = value
+    while (slots[slot * 2] !== -1) slot = (slot + 1) & this.mask
+    slots[slot * 2] = x
+    slots[slot * 2 + 1] = value
     this.size++
   }
 
   private grow(): void {
-    const oldKeys = this.keys
-    const oldValues = this.values
-    this.keys = new Float64Array(oldKeys.length * 2).fill(-1)
-    this.values = new Int32Array(oldKeys.length * 2)
-    this.mask = this.keys.length - 1
+    const old = this.slots
+    const cap = (this.mask + 1) * 2
+    this.slots = NumberIndex.emptySlots(cap)
+    this.mask = cap - 1
     this.size = 0
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) this.add(oldKeys[i], oldValues[i])
+    for (let s = 0; s < old.length; s += 2) if (old[s] !== -1) this.add(old[s], old[s + 1])
   }
 }

@@ -20,6 +20,20 @@ test('NumberIndex agrees with a Map through growth, for small and large integers
   assert.is(index.get(123_456_789_012), reference.get(123_456_789_012) ?? -1)
 })
 
+test('getOrAdd returns the stored value, or adds the given one once', () => {
+  const index = new NumberIndex(2)
+  const reference = new Map<number, number>()
+  const rng = createRng(5)
+  for (let i = 0; i < 5_000; i++) {
+    const x = rng.int(3_000)
+    const expected = reference.get(x) ?? reference.size
+    assert.is(index.getOrAdd(x, reference.size), expected)
+    if (!reference.has(x)) reference.set(x, expected)
+  }
+  assert.is(index.size, reference.size)
+  for (const [k, v] of reference) assert.is(index.get(k), v)
+})
+
 test('seeded rng: same seed, same stream; different seeds differ', () => {
   const a = createRng(7)
   const b = createRng(7)
