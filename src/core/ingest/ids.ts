@@ -2,9 +2,14 @@
 
 const NULL_TOKENS = new Set(['', 'null', 'none', 'nan', 'na', 'n/a', '#n/a', 'nil', 'undefined', '\\n', '<na>', 'nat'])
 
+/** The first characters of the null tokens: most ids are rejected on their first character. */
+const NULL_FIRST_CHARS = [...new Set([...NULL_TOKENS].filter((t) => t !== '').flatMap((t) => [t[0], t[0].toUpperCase()]))].join('')
+
 /** A trimmed id value that stands for "no value" (empty, or a null token that exports write). */
 export function isNullId(trimmed: string): boolean {
-  return trimmed.length <= 9 && NULL_TOKENS.has(trimmed.toLowerCase())
+  if (trimmed.length === 0) return true
+  if (trimmed.length > 9 || !NULL_FIRST_CHARS.includes(trimmed[0])) return false
+  return NULL_TOKENS.has(trimmed.toLowerCase())
 }
 
 export type IdKind = 'integer' | 'text'
