@@ -4,12 +4,14 @@ import {bulkInsert} from '../store/bulk.js'
 import type {Db} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
 import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
-import {Growable} from '../util/growable.js'
-import {NumberIndex} from '../util/number-index.js'
 import {denseKeys, findBotUsers, markDuplicates, sortByTime} from './clean.js'
-import {type CsvHeader, type CsvSource, readCsv, sourceLabel, sourceSizeBytes} from './csv-reader.js'
-import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption, isNullId} from './ids.js'
-import {isoDateTime, looksDayFirst, parseTimestampMs} from './timestamps.js'
+import {type CsvHeader, type CsvReadStats, type CsvSource, readCsv, sourceLabel, sourceSizeBytes} from './csv-reader.js'
+import type {Dictionary} from './dictionary.js'
+import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption} from './ids.js'
+import {type DropCounts, RowIngest, RowRejected, type RowRules} from './rows.js'
+import {isoDateTime} from './timestamps.js'
+
+export type {DropCounts} from './rows.js'
 
 export interface ColumnMapping {
   user: string
@@ -51,18 +53,6 @@ export interface PrepareProgress {
   bytesRead: number
   totalBytes?: number
   elapsedMs: number
-}
-
-export interface DropCounts {
-  wrongFieldCount: number
-  nullUserId: number
-  nullProductId: number
-  invalidUserId: number
-  invalidProductId: number
-  badTimestamp: number
-  nullEvent: number
-  duplicate: number
-  bot: number
 }
 
 export interface PrepareReport {
@@ -150,102 +140,79 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
 }
 
 /**
- * A string ⇄ dense integer dictionary, filled in order of first sight. Plain integer ids
- * ("12345", no sign or leading zero, up to 15 digits) go through a typed-array hash on their
- * value; anything else through a Map. Both share one key space.
- */
-class Dictionary {
-  private readonly byNumber = new NumberIndex()
-  private readonly byText = new Map<string, number>()
-  private readonly raw: Array<string | number> = []
-
-  get size(): number {
-    return this.raw.length
-  }
-
-  intern(value: string): number {
-    const n = plainInteger(value)
-    if (n >= 0) return this.internNumber(n)
-    let key = this.byText.get(value)
-    if (key === undefined) {
-      key = this.raw.length
-      this.byText.set(value, key)
-      this.raw.push(value)
-    }
-    return key
-  }
-
-  /** A plain integer id by value. */
-  internNumber(n: number): number {
-    let key = this.byNumber.get(n)
-    if (key === -1) {
-      key = this.raw.length
-      this.byNumber.add(n, key)
-      this.raw.push(n)
-    }
-    return key
-  }
-
-  text(key: number): string {
-    return String(this.raw[key])
-  }
-
-  /** The value by key: a number for plain integer ids (canonical by construction), else the text. */
-  rawValue(key: number): string | number {
-    return this.raw[key]
-  }
-
-  /** Every value as text, by key. */
-  texts(): string[] {
-    return this.raw.map(String)
-  }
-}
-
-/** The value of a plain integer text (digits only, no leading zero, at most 15 digits), else -1. */
-function plainInteger(s: string): number {
-  const len = s.length
-  if (len === 0 || len > 15 || (len > 1 && s.charCodeAt(0) === 48)) return -1
-  let v = 0
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i) - 48
-    if (c < 0 || c > 9) return -1
-    v = v * 10 + c
-  }
-  return v
-}
-
-/**
  * Maps raw dictionary keys to merged keys after deciding the id kind: in an integer column,
- * "42.0" joins "42" and non-integer values map to -1 (invalid).
+ * "42.0" joins "42" and non-integer values map to -1 (invalid). Merged keys are the raw keys
+ * plus, at the end, any canonical value not seen as such (a "7.0" with no "7").
  */
 function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array; values: string[]} {
   const n = dict.size
   const rowsPerKey = new Int32Array(n)
   for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
   // Plain integer ids took the numeric path and are canonical already; only text ids need checking.
-  const canonical: Array<string | number | null> = new Array(n)
+  const canonical = new Map<number, string>()
   let integerRows = 0
   for (let k = 0; k < n; k++) {
     const v = dict.rawValue(k)
-    canonical[k] = typeof v === 'number' ? v : canonicalInteger(v)
-    if (canonical[k] !== null) integerRows += rowsPerKey[k]
+    if (typeof v === 'number') {
+      integerRows += rowsPerKey[k]
+      continue
+    }
+    const c = canonicalInteger(v)
+    if (c === null) continue
+    integerRows += rowsPerKey[k]
+    if (c !== v) canonical.set(k, c)
   }
   const kind = decideIdKind(option, integerRows, rowKeys.length)
   const map = new Int32Array(n)
-  if (kind === 'text') {
-    for (let k = 0; k < n; k++) map[k] = k
-    return {kind, map, values: dict.texts()}
+  for (let k = 0; k < n; k++) map[k] = k
+  if (kind === 'integer') {
+    for (let k = 0; k < n; k++) {
+      const v = dict.rawValue(k)
+      if (typeof v === 'number') continue
+      const c = canonical.get(k)
+      if (c !== undefined) map[k] = dict.intern(c)
+      else if (canonicalInteger(v) === null) map[k] = -1
+    }
   }
-  const merged = new Dictionary()
-  for (let k = 0; k < n; k++) {
-    const c = canonical[k]
-    map[k] = c === null ? -1 : typeof c === 'number' ? merged.internNumber(c) : merged.intern(c)
-  }
-  return {kind, map, values: merged.texts()}
+  return {kind, map, values: dict.texts()}
 }
 
 function strictFailure(label: string, line: number, reason: string): RecsysError {
   return new RecsysError('BAD_ROW', `${label} line ${line}: ${reason}`, 'Fix or remove that line, or run without --strict to drop such rows and count them in the report.')
+}
+
+interface SourceRead {
+  rows: RowIngest
+  resolved: ResolvedColumns
+  delimiter: string
+  csv: CsvReadStats
+}
+
+/** Reads the whole source into typed columns (RowIngest), resolving the columns from the header. */
+async function readSource(options: PrepareOptions, rules: RowRules, label: string, onProgress: (stats: CsvReadStats) => void): Promise<SourceRead> {
+  let resolved: ResolvedColumns | undefined
+  let rows: RowIngest | undefined
+  let delimiter = ','
+  try {
+    const csv = await readCsv(
+      options.source,
+      {
+        onHeader(header) {
+          resolved = resolveColumns(header, options, label)
+          delimiter = header.delimiter
+          const {index, names} = resolved
+          rows = new RowIngest({...index, width: header.names.length, names: {user: names.user, product: names.product, event: names.event}}, rules)
+        },
+        onRow: (fields, line) => rows!.add(fields, line),
+        onProgress,
+      },
+      {delimiter: options.delimiter},
+    )
+    return {rows: rows!, resolved: resolved!, delimiter, csv}
+  } catch (error) {
+    if (error instanceof RowRejected) throw strictFailure(label, error.line, error.reason)
+    throw error
+  }
 }
 
 /**
@@ -260,117 +227,27 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   const botThreshold = options.botThreshold ?? DEFAULT_BOT_THRESHOLD
   const defaultEvent = options.defaultEvent?.trim().toLowerCase()
   const strict = options.strict ?? false
-  const dropped: DropCounts = {
-    wrongFieldCount: 0,
-    nullUserId: 0,
-    nullProductId: 0,
-    invalidUserId: 0,
-    invalidProductId: 0,
-    badTimestamp: 0,
-    nullEvent: 0,
-    duplicate: 0,
-    bot: 0,
-  }
-  const users = new Dictionary()
-  const products = new Dictionary()
-  const events = new Dictionary()
-  const productName: Array<string | undefined> = []
-  const colUser = new Growable(Int32Array, 1 << 16)
-  const colProduct = new Growable(Int32Array, 1 << 16)
-  const colEvent = new Growable(Int32Array, 1 << 16)
-  const colTs = new Growable(Float64Array, 1 << 16)
-  const colLine = new Growable(Int32Array, 1 << 16)
   const dayFirst = options.dayFirst ?? false
-  let dayFirstLooking = 0
-  let dayFirstExample = ''
-  let resolved: ResolvedColumns | undefined
-  let width = 0
-  let delimiter = ','
-
+  const rules: RowRules = {strict, dayFirst, defaultEvent}
   const checkAbort = (): void => {
     if (options.signal?.aborted) {
       throw new RecsysError('INTERRUPTED', `prepare of ${label} was interrupted; the store was not changed`, 'Run it again when ready.')
     }
   }
-
-  const csv = await readCsv(
-    options.source,
-    {
-      onHeader(header) {
-        resolved = resolveColumns(header, options, label)
-        width = header.names.length
-        delimiter = header.delimiter
-      },
-      onRow(fields, line) {
-        const {index} = resolved!
-        if (fields.length !== width) {
-          let padded = fields.length > width
-          for (let i = width; padded && i < fields.length; i++) if (fields[i].trim() !== '') padded = false
-          if (!padded) {
-            if (strict) throw strictFailure(label, line, `expected ${width} fields, found ${fields.length}`)
-            dropped.wrongFieldCount++
-            return
-          }
-        }
-        const user = fields[index.user].trim()
-        if (isNullId(user)) {
-          if (strict) throw strictFailure(label, line, `empty user id in column "${resolved!.names.user}"`)
-          dropped.nullUserId++
-          return
-        }
-        const product = fields[index.product].trim()
-        if (isNullId(product)) {
-          if (strict) throw strictFailure(label, line, `empty product id in column "${resolved!.names.product}"`)
-          dropped.nullProductId++
-          return
-        }
-        const ts = parseTimestampMs(fields[index.time], dayFirst)
-        if (Number.isNaN(ts)) {
-          if (!dayFirst && looksDayFirst(fields[index.time])) {
-            dayFirstLooking++
-            dayFirstExample ||= fields[index.time].trim()
-          }
-          if (strict) throw strictFailure(label, line, `cannot read timestamp "${fields[index.time].slice(0, 40)}"`)
-          dropped.badTimestamp++
-          return
-        }
-        let event = index.event === -1 ? '' : fields[index.event].trim().toLowerCase()
-        if (event === '') {
-          if (defaultEvent === undefined || defaultEvent === '') {
-            if (strict) throw strictFailure(label, line, `empty event in column "${resolved!.names.event}"`)
-            dropped.nullEvent++
-            return
-          }
-          event = defaultEvent
-        }
-        const p = products.intern(product)
-        if (index.name !== -1 && productName[p] === undefined) {
-          const name = fields[index.name].trim()
-          if (name !== '') productName[p] = name
-        }
-        colUser.push(users.intern(user))
-        colProduct.push(p)
-        colEvent.push(events.intern(event))
-        colTs.push(ts)
-        colLine.push(line)
-      },
-      onProgress(stats) {
-        checkAbort()
-        options.onProgress?.({phase: 'read', rowsRead: stats.rows, bytesRead: stats.bytesRead, totalBytes, elapsedMs: Date.now() - started})
-      },
-    },
-    {delimiter: options.delimiter},
-  )
+  const {rows: read, resolved, delimiter, csv} = await readSource(options, rules, label, (stats) => {
+    checkAbort()
+    options.onProgress?.({phase: 'read', rowsRead: stats.rows, bytesRead: stats.bytesRead, totalBytes, elapsedMs: Date.now() - started})
+  })
   checkAbort()
   if (csv.rows === 0) {
     throw new RecsysError('NO_DATA', `${label} has a header but no data rows`, 'Pass a CSV with at least one data row.')
   }
   options.onProgress?.({phase: 'clean', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes, elapsedMs: Date.now() - started})
-
-  const n = colUser.length
-  const rawUser = colUser.view()
-  const rawProduct = colProduct.view()
-  const lines = colLine.view()
+  const {users, products, events, productName, dropped} = read
+  const n = read.user.length
+  const rawUser = read.user.view()
+  const rawProduct = read.product.view()
+  const lines = read.line.view()
   const userIds = reconcileIds(users, rawUser, options.idType ?? 'auto')
   const productIds = reconcileIds(products, rawProduct, options.idType ?? 'auto')
   const user = new Int32Array(n)
@@ -393,7 +270,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     product[i] = p
     order[candidates++] = i
   }
-  const rows = {user, product, event: colEvent.view(), tsMs: colTs.view()}
+  const rows = {user, product, event: read.event.view(), tsMs: read.tsMs.view()}
   const sorted = sortByTime(rows, order.subarray(0, candidates))
   const dup = markDuplicates(rows, sorted)
   const isBot = findBotUsers(rows, sorted, dup, userIds.values.length, botThreshold)
@@ -455,8 +332,8 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     firstEvent: isoDateTime(outTs[0]),
     lastEvent: isoDateTime(outTs[kept - 1]),
     hints:
-      dayFirstLooking > 0
-        ? [`${dayFirstLooking} timestamps look day-first (e.g. "${dayFirstExample}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
+      read.dayFirstLooking > 0
+        ? [`${read.dayFirstLooking} timestamps look day-first (e.g. "${read.dayFirstExample}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
         : [],
   }
 

@@ -158,14 +158,17 @@ Prepare('empty file, header only, missing file', async (ctx) => {
 Prepare('integer id columns: stray text ids are invalid, "42.0" joins "42"; --id-type text keeps them', async (ctx) => {
   const rows = ['customer_id,product_id,event,event_date']
   for (let i = 0; i < 200; i++) rows.push(`${100 + i},${500 + (i % 7)},cart,2022-10-01 00:${String(i % 60).padStart(2, '0')}:00`)
-  rows.push('abc,500,cart,2022-10-02', '100.0,501,cart,2022-10-03')
+  rows.push('abc,500,cart,2022-10-02', '100.0,501,cart,2022-10-03', '7000.0,502,cart,2022-10-04')
   const text = rows.join('\n')
   const report = await prepareText(ctx, text)
   assert.is(report.dropped.invalidUserId, 1)
-  assert.is(report.users, 200, '"100.0" is user 100')
+  assert.is(report.users, 201, '"100.0" is user 100; "7000.0" is a new user 7000')
+  const ids = ctx.db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().all() as string[]
+  assert.is(ids.at(-1), '7000', 'the newest user, under its canonical id')
+  assert.not.ok(ids.includes('100.0') || ids.includes('abc'))
   const asText = await prepareText(ctx, text, {idType: 'text'})
   assert.is(asText.dropped.invalidUserId, 0)
-  assert.is(asText.users, 202)
+  assert.is(asText.users, 203)
 })
 
 Prepare('bot users lose all their rows, on any day with more than the threshold', async (ctx) => {
