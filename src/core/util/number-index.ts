@@ -32,43 +32,36 @@ export class NumberIndex {
     return (h ^ (h >>> 16)) >>> 0
   }
 
-  get(x: number): number {
+  /** The slot holding x, or the empty slot where x would go. */
+  private slotOf(x: number): number {
     const slots = this.slots
     let slot = NumberIndex.hash(x) & this.mask
     for (;;) {
       const k = slots[slot * 2]
-      if (k === x) return slots[slot * 2 + 1]
-      if (k === -1) return -1
+      if (k === x || k === -1) return slot
       slot = (slot + 1) & this.mask
     }
+  }
+
+  get(x: number): number {
+    const slot = this.slotOf(x)
+    return this.slots[slot * 2] === x ? this.slots[slot * 2 + 1] : -1
   }
 
   /** The value of x; when x is absent, adds x → valueIfAbsent (one probe sequence for both). */
   getOrAdd(x: number, valueIfAbsent: number): number {
     if ((this.size + 1) * 2 > this.mask + 1) this.grow()
-    const slots = this.slots
-    let slot = NumberIndex.hash(x) & this.mask
-    for (;;) {
-      const k = slots[slot * 2]
-      if (k === x) return slots[slot * 2 + 1]
-      if (k === -1) break
-      slot = (slot + 1) & this.mask
-    }
-    slots[slot * 2] = x
-    slots[slot * 2 + 1] = valueIfAbsent
+    const slot = this.slotOf(x)
+    if (this.slots[slot * 2] === x) return this.slots[slot * 2 + 1]
+    this.slots[slot * 2] = x
+    this.slots[slot * 2 + 1] = valueIfAbsent
     this.size++
     return valueIfAbsent
   }
 
   /** Sets x → value; x must not be present. */
   add(x: number, value: number): void {
-    if ((this.size + 1) * 2 > this.mask + 1) this.grow()
-    const slots = this.slots
-    let slot = NumberIndex.hash(x) & this.mask
-    while (slots[slot * 2] !== -1) slot = (slot + 1) & this.mask
-    slots[slot * 2] = x
-    slots[slot * 2 + 1] = value
-    this.size++
+    this.getOrAdd(x, value)
   }
 
   private grow(): void {
