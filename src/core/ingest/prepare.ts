@@ -149,31 +149,20 @@ function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOptio
   const rowsPerKey = new Int32Array(n)
   for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
   // Plain integer ids took the numeric path and are canonical already; only text ids need checking.
-  const canonical = new Map<number, string>()
-  let integerRows = 0
+  // Text keys whose canonical form differs: the canonical text, or null when not an integer.
+  const changed = new Map<number, string | null>()
+  let integerRows = rowKeys.length
   for (let k = 0; k < n; k++) {
     const v = dict.rawValue(k)
-    if (typeof v === 'number') {
-      integerRows += rowsPerKey[k]
-      continue
-    }
+    if (typeof v === 'number') continue
     const c = canonicalInteger(v)
-    if (c === null) continue
-    integerRows += rowsPerKey[k]
-    if (c !== v) canonical.set(k, c)
+    if (c === null) integerRows -= rowsPerKey[k]
+    if (c !== v) changed.set(k, c)
   }
   const kind = decideIdKind(option, integerRows, rowKeys.length)
   const map = new Int32Array(n)
   for (let k = 0; k < n; k++) map[k] = k
-  if (kind === 'integer') {
-    for (let k = 0; k < n; k++) {
-      const v = dict.rawValue(k)
-      if (typeof v === 'number') continue
-      const c = canonical.get(k)
-      if (c !== undefined) map[k] = dict.intern(c)
-      else if (canonicalInteger(v) === null) map[k] = -1
-    }
-  }
+  if (kind === 'integer') for (const [k, c] of changed) map[k] = c === null ? -1 : dict.intern(c)
   return {kind, map, values: dict.texts()}
 }
 
