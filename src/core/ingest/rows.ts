@@ -34,7 +34,7 @@ export interface RowLayout {
 export interface RowRules {
   strict: boolean
   dayFirst: boolean
-  /** Event for rows whose event is empty (or for every row when the log has none). */
+  /** Event for rows whose event is empty (or for every row when the log has none), trimmed and lower-cased. */
   defaultEvent?: string
 }
 
@@ -69,14 +69,11 @@ export class RowIngest {
   // Event cell as written → event key (-1: empty). Logs spell a handful of events, so this skips
   // trimming, lower-casing and interning per row.
   private readonly eventKeys = new Map<string, number>()
-  private readonly defaultEvent: string | undefined
 
   constructor(
     private readonly layout: RowLayout,
     private readonly rules: RowRules,
-  ) {
-    this.defaultEvent = rules.defaultEvent?.trim().toLowerCase() || undefined
-  }
+  ) {}
 
   /** Takes one parsed row; under --strict a bad row throws RowRejected instead of being counted. */
   add(fields: string[], line: number): void {
@@ -117,8 +114,8 @@ export class RowIngest {
     const eventCell = layout.event === -1 ? '' : fields[layout.event]
     let e = this.eventKeys.get(eventCell)
     if (e === undefined) {
-      const event = eventCell.trim().toLowerCase() || this.defaultEvent
-      e = event === undefined ? -1 : this.events.intern(event)
+      const event = eventCell.trim().toLowerCase() || this.rules.defaultEvent
+      e = event ? this.events.intern(event) : -1
       this.eventKeys.set(eventCell, e)
     }
     if (e === -1) {
