@@ -1,7 +1,8 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
-import {isRecsysError, RecsysError} from '../core/errors.js'
-import {type Db, DEFAULT_DB_PATH, type OpenOptions, openStore} from '../core/store/open.js'
+import {excerpt, isRecsysError, RecsysError} from '../core/errors.js'
+import {type Db, DEFAULT_DB_PATH} from '../core/store/open.js'
+import {type StoreMode, useStore} from '../core/store/session.js'
 import {Progress} from './progress.js'
 import {paint} from './render/style.js'
 
@@ -27,11 +28,11 @@ function toErrorBody(error: unknown, commandId: string): ErrorBody {
   const e = error as OclifLikeError
   const exit = e.oclif?.exit
   if (typeof exit === 'number' && exit !== 1) {
-    return {code: exit === 2 ? 'USAGE' : 'EXIT', message: firstLine(e.message), hint: `See \`recsys ${commandId} --help\`.`, exitCode: exit}
+    return {code: exit === 2 ? 'USAGE' : 'EXIT', message: oneLine(e.message), hint: `See \`recsys ${commandId} --help\`.`, exitCode: exit}
   }
   return {
     code: 'UNEXPECTED',
-    message: firstLine(e?.message ?? String(error)),
+    message: excerpt(firstLine(e?.message ?? String(error)), 300),
     hint: 'This looks like a bug in recsys; rerun with DEBUG=recsys to see the stack, and report it.',
     exitCode: 1,
   }
@@ -39,6 +40,15 @@ function toErrorBody(error: unknown, commandId: string): ErrorBody {
 
 function firstLine(text: string): string {
   return text.split('\n').map((s) => s.trim()).find((s) => s.length > 0) ?? 'unknown error'
+}
+
+/** oclif's parse errors span lines ("Parsing --n\n\tExpected …"): one line, without its help pointer. */
+function oneLine(text: string): string {
+  const parts = text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !/^See more help with/.test(s))
+  return excerpt(parts.join(': ') || 'unknown error', 300)
 }
 
 /**
@@ -77,14 +87,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.positional = argv as string[]
   }
 
-  /** Runs `work` with the store at --db open, and closes it whatever happens. */
-  protected async withStore<R>(options: OpenOptions, work: (db: Db) => Promise<R> | R): Promise<R> {
-    const db = openStore((this.flags as {db: string}).db, options)
-    try {
-      return await work(db)
-    } finally {
-      db.close()
-    }
+  /** Runs `work` with the store at --db open in `mode`, and closes it whatever happens. */
+  protected async withStore<R>(mode: StoreMode, work: (db: Db) => Promise<R> | R): Promise<R> {
+    return useStore((this.flags as {db: string}).db, mode, work)
   }
 
   /** Runs `work` with a progress reporter (spinner on a TTY), stopped on success or failure. */

@@ -34,7 +34,7 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
 
   public async run(): Promise<CfReport> {
     const {flags} = this
-    const report = await this.withStore({mustExist: true}, (db) =>
+    const report = await this.withStore('write', (db) =>
       this.withProgress((progress) =>
         runCfAttempt(db, {
         factors: flags.factors,

@@ -20,7 +20,7 @@ export default class Explore extends BaseCommand<typeof Explore> {
   }
 
   public async run(): Promise<ExploreReport & {elapsedMs: number}> {
-    const report = await this.withStore({mustExist: true}, (db) => runExplore(db, {split: Number(this.flags.split)}))
+    const report = await this.withStore('write', (db) => runExplore(db, {split: Number(this.flags.split)}))
     this.say(renderExplore(report))
     return report
   }

@@ -28,7 +28,7 @@ export default class Features extends BaseCommand<typeof Features> {
 
   public async run(): Promise<FeaturesReport> {
     const {flags} = this
-    const report = await this.withStore({mustExist: true}, (db) =>
+    const report = await this.withStore('write', (db) =>
       runFeatures(db, {
         weights: flags.weights ? parseWeightList(flags.weights, '--weights', COMPONENTS) : undefined,
         eventWeights: flags['event-weights'] ? parseWeightList(flags['event-weights'], '--event-weights') : undefined,

@@ -29,7 +29,7 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
     const options = prepareOptionsFrom(this.args.file, flags, (t) => this.notice(t))
     const guard = interruptGuard()
     try {
-      const report = await this.withStore({}, (db) =>
+      const report = await this.withStore('create', (db) =>
         this.withProgress((progress) =>
           runPipeline(db, {
         prepare: {...options, signal: guard.signal},

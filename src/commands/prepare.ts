@@ -26,7 +26,7 @@ Timestamps: ISO 8601 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS UT
     const options = prepareOptionsFrom(this.args.file, this.flags, (t) => this.notice(t))
     const guard = interruptGuard()
     try {
-      const report = await this.withStore({}, (db) =>
+      const report = await this.withStore('create', (db) =>
         this.withProgress((progress) =>
           prepareDataset(db, {
         ...options,

@@ -26,7 +26,7 @@ export default class Train extends BaseCommand<typeof Train> {
 
   public async run(): Promise<TrainReport> {
     const {flags} = this
-    const report = await this.withStore({mustExist: true}, (db) =>
+    const report = await this.withStore('write', (db) =>
       this.withProgress((progress) =>
         runTrain(db, {
         topN: flags['top-n'],

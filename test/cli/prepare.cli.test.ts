@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
@@ -100,6 +100,33 @@ Cli('Ctrl-C during a large prepare leaves the earlier dataset readable and compl
     assert.ok(rows === 2 || rows > 290_000, 'either the old dataset or the complete new one')
   }
   assert.is(outcomes[0], '130', 'the first interrupt lands while reading: exit 130, store unchanged')
+})
+
+Cli('a failed first prepare leaves no store behind, so later commands say there is none', (ctx) => {
+  const fresh = ctx.tmp.file('fresh.db')
+  const r = runCli(['prepare', ctx.tmp.file('c.csv', 'uid,pid,event,event_date\n1,2,cart,2022-10-01\n'), '--db', fresh])
+  assert.is(r.code, 3)
+  assert.not.ok(existsSync(fresh), 'no empty store created')
+  const next = runCli(['explore', '--db', fresh])
+  assert.is(next.code, 4)
+  assert.match(next.stderr, /no recsys store at/)
+})
+
+Cli('usage errors are one line with what was wrong (-n 0), and a locked store is named as such', async (ctx) => {
+  const zero = runCli(['recommend', '1', '-n', '0', '--db', ctx.db])
+  assert.is(zero.code, 2)
+  assert.match(zero.stderr, /^Error: Parsing --n: Expected an integer greater than or equal to 1 but received: 0\n/)
+  assert.is(runCli(['prepare', ctx.tmp.file('good.csv', CSV), '--db', ctx.db]).code, 0)
+  const holder = new Database(ctx.db)
+  holder.exec('BEGIN IMMEDIATE')
+  try {
+    const locked = runCli(['prepare', ctx.tmp.file('good2.csv', CSV), '--db', ctx.db, '--json'])
+    assert.is(locked.code, 4)
+    assert.is(JSON.parse(locked.stdout).error.code, 'STORE_LOCKED')
+  } finally {
+    holder.exec('ROLLBACK')
+    holder.close()
+  }
 })
 
 Cli('--help lists the commands', () => {

@@ -16,5 +16,6 @@ export function tempDir(): {dir: string; file(name: string, content?: string): s
   }
 }
 
-export const REES46 = new URL('../../../shared/data/rees46-2019oct-head.csv', import.meta.url).pathname
+/** A slice of the REES46 sample (see fixtures/README.md), vendored so tests pass in any clone. */
+export const REES46 = new URL('../../fixtures/rees46-sample.csv', import.meta.url).pathname
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname

@@ -3,6 +3,7 @@ import {int, keyValues, pct, seconds, table} from './format.js'
 import {paint} from './style.js'
 
 const REASONS: Array<[keyof PrepareReport['dropped'], string]> = [
+  ['malformedQuote', 'stray or unclosed quote'],
   ['wrongFieldCount', 'wrong field count'],
   ['nullUserId', 'empty user id'],
   ['nullProductId', 'empty product id'],
@@ -15,10 +16,16 @@ const REASONS: Array<[keyof PrepareReport['dropped'], string]> = [
 ]
 
 export function renderPrepare(report: PrepareReport): string {
-  const rows: Array<[string, string | number]> = [['rows read', int(report.rowsRead)]]
+  const lineParts = [`${int(report.headerLines)} header`, `${int(report.rowsRead)} rows`, `${int(report.blankLines)} blank`]
+  if (report.continuationLines > 0) lineParts.push(`${int(report.continuationLines)} inside quoted fields`)
+  const rows: Array<[string, string | number]> = [
+    ['lines', `${int(report.lines)} (${lineParts.join(' + ')})`],
+    ['rows read', int(report.rowsRead)],
+  ]
   for (const [key, label] of REASONS) {
     const n = report.dropped[key]
-    rows.push([`  dropped: ${label}`, n > 0 ? paint.yellow(int(n)) : '0'])
+    const at = report.droppedLines[key]
+    rows.push([`  dropped: ${label}`, n > 0 ? `${paint.yellow(int(n))}${at?.length ? ` (line${at.length > 1 ? 's' : ''} ${at.join(', ')}${n > at.length ? ', …' : ''})` : ''}` : '0'])
   }
   rows.push(
     ['rows kept', paint.green(int(report.rowsKept))],
@@ -36,5 +43,8 @@ export function renderPrepare(report: PrepareReport): string {
   const cols = report.columns
   const mapping = `columns: user=${cols.user}, product=${cols.product}, event=${cols.event ?? '(default)'}, time=${cols.time}, name=${cols.name ?? '(none)'}; ids: user ${report.idKinds.user}, product ${report.idKinds.product}`
   const hints = report.hints.map((h) => `\n${paint.yellow(`Hint: ${h}`)}`).join('')
-  return `${paint.bold(`Prepared ${report.source}`)} → dataset v${report.datasetVersion}\n${keyValues(rows)}\n${events}\n${mapping}${bots}${hints}`
+  const warnings = report.warnings.map((w) => `\n${paint.yellow(`Warning: ${w}`)}`).join('')
+  const f = report.format
+  const read = f.compression !== 'none' || f.encoding !== 'utf-8' ? ` (read as ${[f.compression !== 'none' ? f.compression : '', f.encoding].filter(Boolean).join(', ')})` : ''
+  return `${paint.bold(`Prepared ${report.source}`)}${read} → dataset v${report.datasetVersion}\n${keyValues(rows)}\n${events}\n${mapping}${bots}${warnings}${hints}`
 }

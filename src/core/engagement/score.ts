@@ -34,23 +34,38 @@ export interface EngagementOptions {
 }
 
 export interface ResolvedEngagementOptions {
+  /** Component weights, summing to 1. */
   weights: Record<Component, number>
+  /** What the given weights summed to (1 unless they were scaled to sum to 1). */
+  weightsSum: number
   eventWeights: Record<string, number>
   otherEventWeight: number
   decayDays: number
 }
 
 export function resolveEngagementOptions(options: EngagementOptions = {}): ResolvedEngagementOptions {
-  const weights = {...DEFAULT_COMPONENT_WEIGHTS, ...options.weights}
+  const given = {...DEFAULT_COMPONENT_WEIGHTS, ...options.weights}
   const decayDays = options.decayDays ?? DEFAULT_DECAY_DAYS
-  if (!(decayDays > 0)) throw new RecsysError('USAGE', `--decay-days must be positive (got ${decayDays})`, 'Pass e.g. --decay-days 90.')
-  for (const [k, v] of Object.entries(weights)) {
+  if (!(decayDays > 0) || !Number.isFinite(decayDays)) throw new RecsysError('USAGE', `decay days must be a positive number (got ${decayDays})`, 'Pass e.g. --decay-days 90.')
+  for (const [k, v] of Object.entries(given)) {
     if (!Number.isFinite(v) || v < 0) throw new RecsysError('USAGE', `weight ${k}=${v} must be a non-negative number`, 'Pass e.g. --weights volume=0.35,breadth=0.25.')
   }
+  const otherEventWeight = options.otherEventWeight ?? DEFAULT_OTHER_EVENT_WEIGHT
+  if (!Number.isFinite(otherEventWeight) || otherEventWeight < 0) {
+    throw new RecsysError('USAGE', `the weight of other events must be a non-negative number (got ${otherEventWeight})`, 'Pass e.g. --other-event-weight 1.')
+  }
+  const sum = COMPONENTS.reduce((a, c) => a + given[c], 0)
+  if (!(sum > 0)) {
+    throw new RecsysError('USAGE', 'the component weights are all zero, so every user would score 0', `Give at least one of ${COMPONENTS.join(', ')} a positive weight, e.g. --weights volume=1.`)
+  }
+  // Scores stay in [0, 1]: weights that do not sum to 1 are scaled so that they do (and the report says so).
+  const normalised = Math.abs(sum - 1) > 1e-9
+  const weights = Object.fromEntries(COMPONENTS.map((c) => [c, normalised ? given[c] / sum : given[c]])) as Record<Component, number>
   return {
     weights,
+    weightsSum: normalised ? sum : 1,
     eventWeights: {...DEFAULT_EVENT_WEIGHTS, ...options.eventWeights},
-    otherEventWeight: options.otherEventWeight ?? DEFAULT_OTHER_EVENT_WEIGHT,
+    otherEventWeight,
     decayDays,
   }
 }

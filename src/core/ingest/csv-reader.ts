@@ -1,10 +1,11 @@
-import {createReadStream, statSync} from 'node:fs'
-import type {Readable} from 'node:stream'
 import Papa from 'papaparse'
 
-import {RecsysError} from '../errors.js'
+import {excerpt, RecsysError} from '../errors.js'
+import {type CsvSource, type InputFormat, openInput} from './input.js'
+import {DEFAULT_MAX_RECORD_CHARS, DEFAULT_MAX_SPAN_LINES, detectNewline, RecordSplitter, type ScanOptions, scanQuotedRecord} from './records.js'
 
-export type CsvSource = {kind: 'file'; path: string} | {kind: 'stdin'; stream?: Readable}
+export type {CsvSource} from './input.js'
+export {sourceLabel, sourceSizeBytes} from './input.js'
 
 export interface CsvHeader {
   names: string[]
@@ -12,128 +13,190 @@ export interface CsvHeader {
   line: number
 }
 
+/**
+ * What was read. Every physical line is accounted for:
+ * lines = headerLines + blankLines + rows + continuationLines, where a row is a record handed to
+ * `onRow` or a line handed to `onMalformed`, and continuation lines are the extra lines of rows
+ * whose quoted fields hold line breaks.
+ */
 export interface CsvReadStats {
   rows: number
   blankLines: number
-  bytesRead: number
+  headerLines: number
+  continuationLines: number
+  malformed: number
   lines: number
+  bytesRead: number
+  totalBytes?: number
+  format: InputFormat
 }
 
 export interface CsvReadCallbacks {
-  /** Called once with the header row; return false to stop reading. */
+  /** Called once with the header row. */
   onHeader(header: CsvHeader): void
   /** Called for every non-blank data row; `line` is the physical line the row starts on. */
   onRow(fields: string[], line: number): void
+  /** A physical line dropped because a quote in it does not close sanely. */
+  onMalformed(line: number, text: string, reason: string): void
   onProgress?(stats: CsvReadStats): void
 }
 
-export function sourceLabel(source: CsvSource): string {
-  return source.kind === 'file' ? source.path : 'stdin'
+export interface CsvReadOptions {
+  delimiter?: string
+  maxSpanLines?: number
+  maxRecordChars?: number
 }
 
-export function sourceSizeBytes(source: CsvSource): number | undefined {
-  if (source.kind !== 'file') return undefined
-  try {
-    return statSync(source.path).size
-  } catch {
-    return undefined
-  }
-}
+/** No physical line may be longer than this: past it, the input is not line-oriented text. */
+export const MAX_LINE_CHARS = 64 << 20
 
-function openSource(source: CsvSource): Readable {
-  if (source.kind === 'stdin') return source.stream ?? process.stdin
-  let size: number
-  try {
-    const stat = statSync(source.path)
-    if (stat.isDirectory()) {
-      throw new RecsysError('FILE_NOT_FOUND', `${source.path} is a directory, not a CSV file`, 'Pass the path of a CSV file.')
-    }
-    size = stat.size
-  } catch (error) {
-    if (error instanceof RecsysError) throw error
-    throw new RecsysError('FILE_NOT_FOUND', `cannot read ${source.path}: no such file`, 'Check the path, or pass - to read the CSV from stdin.')
-  }
-  if (size === 0) throw new RecsysError('EMPTY_INPUT', `${source.path} is empty`, 'Pass a CSV file with a header row and data rows.')
-  return createReadStream(source.path, {highWaterMark: 1 << 20})
-}
-
-function countNewlines(fields: string[]): number {
+function countBreaks(fields: string[], lineBreak: string): number {
   let extra = 0
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]
-    if (f.length > 0 && f.indexOf('\n') !== -1) {
-      for (let j = 0; j < f.length; j++) if (f.charCodeAt(j) === 10) extra++
-    }
+    if (f.length > 0 && f.indexOf(lineBreak) !== -1) for (let j = f.indexOf(lineBreak); j !== -1; j = f.indexOf(lineBreak, j + 1)) extra++
   }
   return extra
 }
 
-/**
- * Streams a delimited file through papaparse without ever holding the whole file as one string.
- * The delimiter is detected from the first chunk unless given; a UTF-8 BOM is dropped; blank lines
- * are counted and skipped. Rows come out as papaparse's field arrays with their physical line number.
- */
-export function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, options: {delimiter?: string} = {}): Promise<CsvReadStats> {
-  const stream = openSource(source)
-  stream.setEncoding('utf8')
-  const stats: CsvReadStats = {rows: 0, blankLines: 0, bytesRead: 0, lines: 0}
-  let line = 1
-  let header: CsvHeader | undefined
-  let failure: unknown
-  stream.on('data', (chunk: string | Buffer) => {
-    stats.bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length
-  })
+const isBlank = (fields: string[]): boolean => fields.length === 1 && fields[0].trim() === ''
 
-  return new Promise((resolve, reject) => {
-    stream.on('error', (error) => {
-      failure = failure ?? new RecsysError('FILE_NOT_FOUND', `cannot read ${sourceLabel(source)}: ${error.message}`, 'Check the path and its permissions.')
-    })
-    Papa.parse<string[]>(stream as unknown as File, {
-      delimiter: options.delimiter ?? '',
-      header: false,
-      skipEmptyLines: false,
-      dynamicTyping: false,
-      chunk(results, parser) {
-        if (failure) return
-        try {
-          const rows = results.data
-          const delimiter = results.meta.delimiter
-          for (let r = 0; r < rows.length; r++) {
-            const fields = rows[r]
-            const rowLine = line
-            line += 1 + countNewlines(fields)
-            if (fields.length === 1 && fields[0].trim() === '') {
-              if (header) stats.blankLines++
-              continue
-            }
-            if (!header) {
-              const names = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim())
-              header = {names, delimiter, line: rowLine}
-              callbacks.onHeader(header)
-              continue
-            }
-            stats.rows++
-            callbacks.onRow(fields, rowLine)
-          }
-          stats.lines = line - 1
-          callbacks.onProgress?.(stats)
-        } catch (error) {
-          failure = error
-          parser.abort()
-          stream.destroy()
+/**
+ * Streams a delimited file into rows without ever holding the whole file. Record boundaries are
+ * found first (RecordSplitter), so a stray quote costs one counted line instead of the rest of the
+ * file; papaparse then splits the well-formed runs into fields. The delimiter is detected unless
+ * given; a UTF-8 BOM is dropped; blank lines are counted and skipped.
+ */
+export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, options: CsvReadOptions = {}): Promise<CsvReadStats> {
+  const input = await openInput(source)
+  const label = input.label
+  const stats: CsvReadStats = {rows: 0, blankLines: 0, headerLines: 0, continuationLines: 0, malformed: 0, lines: 0, bytesRead: 0, totalBytes: input.totalBytes, format: input.format}
+  let line = 1
+  let head = ''
+  let splitter: RecordSplitter | undefined
+  let delimiter = options.delimiter ?? ''
+  let newline = '\n'
+  let lineBreak = '\n'
+
+  const parse = (text: string): Papa.ParseResult<string[]> =>
+    Papa.parse<string[]>(text, {delimiter, newline: newline as Papa.ParseConfig['newline'], quoteChar: '"', header: false, skipEmptyLines: false, dynamicTyping: false})
+
+  const sink = {
+    records(s: string, from: number, to: number): number {
+      if (from === to) {
+        stats.blankLines++
+        line++
+        return 1
+      }
+      const result = parse(s.slice(from, to))
+      const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
+      const startLine = line
+      const rows = result.data
+      for (let r = 0; r < rows.length; r++) {
+        const fields = rows[r]
+        const rowLine = line
+        const extra = countBreaks(fields, lineBreak)
+        line += 1 + extra
+        if (isBlank(fields) && extra === 0) {
+          stats.blankLines++
+          continue
         }
-      },
-      complete() {
-        if (failure) return reject(failure)
-        stats.lines = line - 1
-        if (!header) {
-          return reject(new RecsysError('EMPTY_INPUT', `${sourceLabel(source)} is empty`, 'Pass a CSV file with a header row and data rows.'))
+        stats.rows++
+        stats.continuationLines += extra
+        if (bad?.has(r)) {
+          stats.malformed++
+          callbacks.onMalformed(rowLine, fields.join(delimiter), 'a quote in this row does not close sanely')
+          continue
         }
-        resolve(stats)
-      },
-      error(error: Error) {
-        reject(failure ?? new RecsysError('BAD_DATA', `cannot parse ${sourceLabel(source)}: ${error.message}`, 'Check that the file is delimited text (CSV/TSV).'))
-      },
-    })
-  })
+        callbacks.onRow(fields, rowLine)
+      }
+      return line - startLine
+    },
+    malformed(text: string, reason: string): void {
+      stats.rows++
+      stats.malformed++
+      callbacks.onMalformed(line, text, reason)
+      line++
+    },
+  }
+
+  /** Finds and parses the header in `head`; true once it is read and the splitter is set up. */
+  const takeHeader = (final: boolean): boolean => {
+    // Blank lines before the header are counted and skipped.
+    let pos = 0
+    for (;;) {
+      const lf = head.indexOf('\n', pos)
+      const candidate = head.slice(pos, lf === -1 ? head.length : lf)
+      if (candidate.trim() !== '' || (lf === -1 && !final)) break
+      if (lf === -1) {
+        pos = head.length
+        break
+      }
+      stats.blankLines++
+      line++
+      pos = lf + 1
+    }
+    head = head.slice(pos)
+    if (head.trim() === '') return false
+    if (!final && head.indexOf('\n') === -1 && head.indexOf('\r') === -1) return false
+    newline = detectNewline(head)
+    lineBreak = newline === '\r' ? '\r' : '\n'
+    if (!delimiter) {
+      // papaparse guesses from a sample of whole lines.
+      const cut = head.lastIndexOf(newline, 65_536)
+      delimiter = Papa.parse(cut > 0 ? head.slice(0, cut) : head.slice(0, 65_536), {preview: 10, newline: newline as Papa.ParseConfig['newline']}).meta.delimiter || ','
+    }
+    const scan: ScanOptions = {delimiter, newline, width: 0, maxSpanLines: options.maxSpanLines ?? DEFAULT_MAX_SPAN_LINES, maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS}
+    let next: number
+    const firstBreak = head.indexOf(newline)
+    const firstQuote = head.indexOf('"')
+    if (firstQuote === -1 || (firstBreak !== -1 && firstQuote > firstBreak)) {
+      if (firstBreak === -1 && !final) return false
+      next = firstBreak === -1 ? head.length : firstBreak + newline.length
+    } else {
+      const r = scanQuotedRecord(head, 0, final, scan)
+      if (r.kind === 'incomplete') return false
+      if (r.kind === 'malformed') throw new RecsysError('BAD_DATA', `${label} line ${line}: the header row is malformed: ${r.reason}`, 'Fix the quotes in the first line (the header).')
+      next = r.next
+    }
+    const headerText = head.slice(0, head.startsWith(newline, next - newline.length) ? next - newline.length : next)
+    const fields = parse(headerText).data[0] ?? ['']
+    const names = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim())
+    const headerLine = line
+    stats.headerLines = 1 + countBreaks(fields, lineBreak)
+    line += stats.headerLines
+    callbacks.onHeader({names, delimiter, line: headerLine})
+    splitter = new RecordSplitter({...scan, width: names.length}, sink)
+    const rest = head.slice(next)
+    head = ''
+    if (rest.length > 0 || final) splitter.push(rest, final)
+    return true
+  }
+
+  for await (const chunk of input.chunks()) {
+    if (splitter) splitter.push(chunk, false)
+    else {
+      head += chunk
+      takeHeader(false)
+      if (!splitter && head.length > MAX_LINE_CHARS) throw tooLong(label, line)
+    }
+    if (splitter && splitter.pending.length > MAX_LINE_CHARS) throw tooLong(label, line)
+    stats.bytesRead = input.bytesRead()
+    stats.lines = line - 1
+    callbacks.onProgress?.(stats)
+  }
+  if (splitter) splitter.push('', true)
+  else if (!takeHeader(true)) throw new RecsysError('EMPTY_INPUT', `${label} is empty`, 'Pass a CSV file with a header row and data rows.')
+  stats.bytesRead = input.bytesRead()
+  stats.lines = line - 1
+  return stats
+}
+
+function tooLong(label: string, line: number): RecsysError {
+  return new RecsysError('NOT_CSV', `${label} line ${line} is longer than ${MAX_LINE_CHARS >> 20} MiB: this does not look like line-oriented CSV text`, 'Check that the file is CSV/TSV with one record per line, saved as UTF-8.')
+}
+
+/** A header's columns as an error message may list them: each name clipped, the whole list bounded. */
+export function headerList(names: string[]): string {
+  return excerpt(names.map((n) => n || '(unnamed)').join(', '))
 }

@@ -1,14 +1,15 @@
-import {RecsysError} from '../errors.js'
+import {excerpt, RecsysError} from '../errors.js'
 import {deleteColumns, writeColumn} from '../store/columns.js'
 import {bulkInsert} from '../store/bulk.js'
 import type {Db} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
 import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
 import {denseKeys, findBotUsers, markDuplicates, sortByTime} from './clean.js'
-import {type CsvHeader, type CsvReadStats, type CsvSource, readCsv, sourceLabel, sourceSizeBytes} from './csv-reader.js'
+import {type CsvHeader, type CsvReadStats, type CsvSource, headerList, readCsv, sourceLabel} from './csv-reader.js'
+import type {InputFormat} from './input.js'
 import type {Dictionary} from './dictionary.js'
 import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption} from './ids.js'
-import {type DropCounts, RowIngest, RowRejected, type RowRules} from './rows.js'
+import {type DropCounts, type DropReason, RowIngest, RowRejected, type RowRules, SAMPLE_LINES} from './rows.js'
 import {isoDateTime} from './timestamps.js'
 
 export type {DropCounts} from './rows.js'
@@ -57,14 +58,26 @@ export interface PrepareProgress {
 
 export interface PrepareReport {
   source: string
+  /** How the input was read: gzip or zip, UTF-8 or UTF-16. */
+  format: InputFormat
   datasetVersion: number
   columns: {user: string; product: string; event: string | null; time: string; name: string | null}
   delimiter: string
   idKinds: {user: IdKind; product: IdKind}
+  /**
+   * Every physical line accounted for: lines = headerLines + blankLines + rowsRead +
+   * continuationLines (the extra lines of rows whose quoted fields hold line breaks).
+   */
+  lines: number
+  headerLines: number
+  continuationLines: number
   rowsRead: number
   blankLines: number
+  /** rowsRead = rowsKept + droppedTotal, and droppedTotal is the sum of these. */
   dropped: DropCounts
   droppedTotal: number
+  /** The first line numbers dropped for each reason that dropped any. */
+  droppedLines: Partial<Record<DropReason, number[]>>
   botUsers: string[]
   rowsKept: number
   users: number
@@ -74,6 +87,8 @@ export interface PrepareReport {
   lastEvent: string | null
   /** What to try when much was dropped for a fixable reason (e.g. day-first dates). */
   hints: string[]
+  /** Things that worked but deserve a look (e.g. a column name used twice in the header). */
+  warnings: string[]
   elapsedMs: number
 }
 
@@ -101,17 +116,17 @@ interface ResolvedColumns {
   names: PrepareReport['columns']
 }
 
-function resolveColumns(header: CsvHeader, options: PrepareOptions, label: string): ResolvedColumns {
+function resolveColumns(header: CsvHeader, options: PrepareOptions, label: string): ResolvedColumns & {warnings: string[]} {
   const given = options.columns ?? {}
   const index = {} as Record<Role, number>
   const missing = (role: Role, wanted: string): RecsysError => {
-    const guess = header.names.find((n) => ROLE_GUESS[role].test(n))
-    const found = header.names.map((n) => n || '(unnamed)').join(', ')
+    const guess = header.names.find((n) => ROLE_GUESS[role].test(n) && n.length <= 60)
     const extra = role === 'event' && !given.event ? ' A log without events (an order history) prepares with --default-event purchased.' : ''
+    const looksOff = header.names.length === 1 && header.names[0].length > 30 ? ' (one long column: is the delimiter right? --delimiter sets it)' : ''
     return new RecsysError(
       'MISSING_COLUMN',
-      `${label}: no ${ROLE_LABEL[role]} column "${wanted}"; columns found: ${found}`,
-      `Name it with ${ROLE_FLAG[role]} ${guess ?? 'NAME'}.${extra}`,
+      `${label}: no ${ROLE_LABEL[role]} column "${excerpt(wanted, 60)}"; columns found: ${headerList(header.names)}${looksOff}`,
+      `Name it with ${ROLE_FLAG[role]} ${guess ? excerpt(guess, 60) : 'NAME'}.${extra}`,
     )
   }
   for (const role of ['user', 'product', 'time'] as const) {
@@ -127,6 +142,18 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
   if (new Set(used).size !== used.length) {
     throw new RecsysError('USAGE', `${label}: two roles map to the same column`, 'Give each of --user-col, --product-col, --event-col, --time-col and --name-col its own column.')
   }
+  const warnings: string[] = []
+  const seen = new Map<string, number>()
+  header.names.forEach((name, i) => {
+    const first = seen.get(name)
+    if (first === undefined) seen.set(name, i)
+    else if (name !== '') {
+      const role = (Object.keys(index) as Role[]).find((r) => index[r] === first)
+      warnings.push(
+        `the header names column "${excerpt(name, 60)}" twice (columns ${first + 1} and ${i + 1})${role ? `: column ${first + 1} is read as the ${ROLE_LABEL[role]}` : ''}; rename one if that is wrong`,
+      )
+    }
+  })
   return {
     index,
     names: {
@@ -136,6 +163,7 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
       time: header.names[index.time],
       name: index.name === -1 ? null : header.names[index.name],
     },
+    warnings,
   }
 }
 
@@ -172,14 +200,14 @@ function strictFailure(label: string, line: number, reason: string): RecsysError
 
 interface SourceRead {
   rows: RowIngest
-  resolved: ResolvedColumns
+  resolved: ResolvedColumns & {warnings: string[]}
   delimiter: string
   csv: CsvReadStats
 }
 
 /** Reads the whole source into typed columns (RowIngest), resolving the columns from the header. */
 async function readSource(options: PrepareOptions, rules: RowRules, label: string, onProgress: (stats: CsvReadStats) => void): Promise<SourceRead> {
-  let resolved: ResolvedColumns | undefined
+  let resolved: SourceRead['resolved'] | undefined
   let rows: RowIngest | undefined
   let delimiter = ','
   try {
@@ -193,6 +221,7 @@ async function readSource(options: PrepareOptions, rules: RowRules, label: strin
           rows = new RowIngest({...index, width: header.names.length, names: {user: names.user, product: names.product, event: names.event}}, rules)
         },
         onRow: (fields, line) => rows!.add(fields, line),
+        onMalformed: (line, _text, reason) => rows!.malformed(line, reason),
         onProgress,
       },
       {delimiter: options.delimiter},
@@ -212,7 +241,6 @@ async function readSource(options: PrepareOptions, rules: RowRules, label: strin
 export async function prepareDataset(db: Db, options: PrepareOptions): Promise<PrepareReport> {
   const started = Date.now()
   const label = sourceLabel(options.source)
-  const totalBytes = sourceSizeBytes(options.source)
   const botThreshold = options.botThreshold ?? DEFAULT_BOT_THRESHOLD
   const defaultEvent = options.defaultEvent?.trim().toLowerCase()
   const strict = options.strict ?? false
@@ -225,14 +253,18 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   }
   const {rows: read, resolved, delimiter, csv} = await readSource(options, rules, label, (stats) => {
     checkAbort()
-    options.onProgress?.({phase: 'read', rowsRead: stats.rows, bytesRead: stats.bytesRead, totalBytes, elapsedMs: Date.now() - started})
+    options.onProgress?.({phase: 'read', rowsRead: stats.rows, bytesRead: stats.bytesRead, totalBytes: stats.totalBytes, elapsedMs: Date.now() - started})
   })
   checkAbort()
   if (csv.rows === 0) {
     throw new RecsysError('NO_DATA', `${label} has a header but no data rows`, 'Pass a CSV with at least one data row.')
   }
-  options.onProgress?.({phase: 'clean', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes, elapsedMs: Date.now() - started})
-  const {users, products, events, productName, dropped} = read
+  options.onProgress?.({phase: 'clean', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes: csv.totalBytes, elapsedMs: Date.now() - started})
+  const {users, products, events, productName, dropped, sampleLines} = read
+  const noteLine = (reason: DropReason, line: number): void => {
+    const lines = (sampleLines[reason] ??= [])
+    if (lines.length < SAMPLE_LINES) lines.push(line)
+  }
   const n = read.user.length
   const rawUser = read.user.view()
   const rawProduct = read.product.view()
@@ -248,11 +280,12 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     const p = productIds.map[rawProduct[i]]
     if (u === -1 || p === -1) {
       if (strict) {
-        const which = u === -1 ? `user id "${users.text(rawUser[i])}"` : `product id "${products.text(rawProduct[i])}"`
+        const which = u === -1 ? `user id "${excerpt(users.text(rawUser[i]), 60)}"` : `product id "${excerpt(products.text(rawProduct[i]), 60)}"`
         throw strictFailure(label, lines[i], `${which} is not an integer like the rest of its column (use --id-type text to keep such ids)`)
       }
-      if (u === -1) dropped.invalidUserId++
-      else dropped.invalidProductId++
+      const reason = u === -1 ? 'invalidUserId' : 'invalidProductId'
+      dropped[reason]++
+      noteLine(reason, lines[i])
       continue
     }
     user[i] = u
@@ -265,9 +298,13 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   const isBot = findBotUsers(rows, sorted, dup, userIds.values.length, botThreshold)
   const keep = new Uint8Array(sorted.length)
   for (let i = 0; i < sorted.length; i++) {
-    if (dup[i]) dropped.duplicate++
-    else if (isBot[user[sorted[i]]]) dropped.bot++
-    else keep[i] = 1
+    if (dup[i]) {
+      dropped.duplicate++
+      noteLine('duplicate', lines[sorted[i]])
+    } else if (isBot[user[sorted[i]]]) {
+      dropped.bot++
+      noteLine('bot', lines[sorted[i]])
+    } else keep[i] = 1
   }
   const botUsers: string[] = []
   for (let u = 0; u < isBot.length; u++) if (isBot[u]) botUsers.push(userIds.values[u])
@@ -300,17 +337,23 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   for (let i = 0; i < kept; i++) eventCounts[outEvent[i]]++
 
   checkAbort()
-  options.onProgress?.({phase: 'write', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes, elapsedMs: Date.now() - started})
+  options.onProgress?.({phase: 'write', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes: csv.totalBytes, elapsedMs: Date.now() - started})
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0)
+  for (const reason of Object.keys(sampleLines) as DropReason[]) sampleLines[reason]!.sort((a, b) => a - b)
   const report: Omit<PrepareReport, 'datasetVersion' | 'elapsedMs'> = {
     source: label,
-    columns: resolved!.names,
+    format: csv.format,
+    columns: resolved.names,
     delimiter,
     idKinds: {user: userIds.kind, product: productIds.kind},
+    lines: csv.lines,
+    headerLines: csv.headerLines,
+    continuationLines: csv.continuationLines,
     rowsRead: csv.rows,
     blankLines: csv.blankLines,
     dropped,
     droppedTotal,
+    droppedLines: sampleLines,
     botUsers,
     rowsKept: kept,
     users: userMap.count,
@@ -322,8 +365,9 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     lastEvent: isoDateTime(outTs[kept - 1]),
     hints:
       read.dayFirstLooking > 0
-        ? [`${read.dayFirstLooking} timestamps look day-first (e.g. "${read.dayFirstExample}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
+        ? [`${read.dayFirstLooking} timestamps look day-first (e.g. "${excerpt(read.dayFirstExample, 40)}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
         : [],
+    warnings: resolved!.warnings,
   }
 
   const write = db.transaction(() => {

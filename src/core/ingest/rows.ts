@@ -1,9 +1,11 @@
+import {excerpt} from '../errors.js'
 import {Growable} from '../util/growable.js'
 import {Dictionary} from './dictionary.js'
 import {isNullId} from './ids.js'
 import {looksDayFirst, parseTimestampMs} from './timestamps.js'
 
 export interface DropCounts {
+  malformedQuote: number
   wrongFieldCount: number
   nullUserId: number
   nullProductId: number
@@ -16,7 +18,7 @@ export interface DropCounts {
 }
 
 function noDrops(): DropCounts {
-  return {wrongFieldCount: 0, nullUserId: 0, nullProductId: 0, invalidUserId: 0, invalidProductId: 0, badTimestamp: 0, nullEvent: 0, duplicate: 0, bot: 0}
+  return {malformedQuote: 0, wrongFieldCount: 0, nullUserId: 0, nullProductId: 0, invalidUserId: 0, invalidProductId: 0, badTimestamp: 0, nullEvent: 0, duplicate: 0, bot: 0}
 }
 
 /** Where each role sits in a row (-1: the log has no such column), and the header's width. */
@@ -37,6 +39,11 @@ export interface RowRules {
   /** Event for rows whose event is empty (or for every row when the log has none), trimmed and lower-cased. */
   defaultEvent?: string
 }
+
+export type DropReason = keyof DropCounts
+
+/** How many line numbers the report keeps for each reason (the first ones). */
+export const SAMPLE_LINES = 5
 
 /** A row that --strict refuses: its physical line and why. */
 export class RowRejected extends Error {
@@ -64,6 +71,8 @@ export class RowIngest {
   readonly tsMs = new Growable(Float64Array, 1 << 16)
   readonly line = new Growable(Int32Array, 1 << 16)
   readonly dropped = noDrops()
+  /** The first few line numbers dropped for each reason, for the report. */
+  readonly sampleLines: Partial<Record<DropReason, number[]>> = {}
   dayFirstLooking = 0
   dayFirstExample = ''
   // Event cell as written → event key (-1: empty). Logs spell a handful of events, so this skips
@@ -75,6 +84,19 @@ export class RowIngest {
     private readonly rules: RowRules,
   ) {}
 
+  /** Counts a dropped row and keeps its line number among the first few of that reason. */
+  drop(reason: DropReason, line: number): void {
+    this.dropped[reason]++
+    const lines = (this.sampleLines[reason] ??= [])
+    if (lines.length < SAMPLE_LINES) lines.push(line)
+  }
+
+  /** A line the CSV reader dropped for a quote that does not close sanely. */
+  malformed(line: number, reason: string): void {
+    if (this.rules.strict) throw new RowRejected(line, reason)
+    this.drop('malformedQuote', line)
+  }
+
   /** Takes one parsed row; under --strict a bad row throws RowRejected instead of being counted. */
   add(fields: string[], line: number): void {
     const layout = this.layout
@@ -84,20 +106,20 @@ export class RowIngest {
       for (let i = layout.width; padded && i < fields.length; i++) if (fields[i].trim() !== '') padded = false
       if (!padded) {
         if (strict) throw new RowRejected(line, `expected ${layout.width} fields, found ${fields.length}`)
-        this.dropped.wrongFieldCount++
+        this.drop('wrongFieldCount', line)
         return
       }
     }
     const user = fields[layout.user].trim()
     if (isNullId(user)) {
       if (strict) throw new RowRejected(line, `empty user id in column "${layout.names.user}"`)
-      this.dropped.nullUserId++
+      this.drop('nullUserId', line)
       return
     }
     const product = fields[layout.product].trim()
     if (isNullId(product)) {
       if (strict) throw new RowRejected(line, `empty product id in column "${layout.names.product}"`)
-      this.dropped.nullProductId++
+      this.drop('nullProductId', line)
       return
     }
     const time = fields[layout.time]
@@ -107,8 +129,8 @@ export class RowIngest {
         this.dayFirstLooking++
         this.dayFirstExample ||= time.trim()
       }
-      if (strict) throw new RowRejected(line, `cannot read timestamp "${time.slice(0, 40)}"`)
-      this.dropped.badTimestamp++
+      if (strict) throw new RowRejected(line, `cannot read timestamp "${excerpt(time.trim(), 60)}"`)
+      this.drop('badTimestamp', line)
       return
     }
     const eventCell = layout.event === -1 ? '' : fields[layout.event]
@@ -120,7 +142,7 @@ export class RowIngest {
     }
     if (e === -1) {
       if (strict) throw new RowRejected(line, `empty event in column "${layout.names.event}"`)
-      this.dropped.nullEvent++
+      this.drop('nullEvent', line)
       return
     }
     const p = this.products.intern(product)

@@ -171,13 +171,16 @@ function parseSlashDate(s: string, dayFirst: boolean): number {
   return Date.UTC(year, month - 1, day, hour, minute, second)
 }
 
-/** True for a slash date whose first part cannot be a month (so it is day first). */
+/**
+ * True for a slash date that reads only day first: its first part cannot be a month (13–31) and,
+ * read as D/M/YYYY, it is a real date. "31/31/2023" is no date at all, so it is not day-first.
+ */
 export function looksDayFirst(raw: string): boolean {
   const s = raw.trim()
   const slash = s.indexOf('/')
   if (slash < 1 || slash > 2) return false
   const a = Number(s.slice(0, slash))
-  return a > 12 && a <= 31
+  return a > 12 && a <= 31 && !Number.isNaN(parseTimestampMs(s, true))
 }
 
 /** Epoch milliseconds (UTC) of a raw timestamp field, or NaN when it cannot be trusted. */

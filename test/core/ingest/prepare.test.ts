@@ -1,4 +1,6 @@
+import {writeFileSync} from 'node:fs'
 import {Readable} from 'node:stream'
+import {gzipSync} from 'node:zlib'
 
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
@@ -55,6 +57,7 @@ Prepare('cleans, sorts by time and counts every drop reason', async (ctx) => {
   const report = await prepareText(ctx, csv)
   assert.is(report.rowsRead, 9)
   assert.equal(report.dropped, {
+    malformedQuote: 0,
     wrongFieldCount: 1,
     nullUserId: 1,
     nullProductId: 1,
@@ -211,11 +214,71 @@ Prepare('the real REES46 event log prepares with column flags', async (ctx) => {
     source: {kind: 'file', path: REES46},
     columns: {user: 'user_id', product: 'product_id', event: 'event_type', time: 'event_time'},
   })
-  assert.is(report.rowsRead, 17_435)
+  assert.is(report.rowsRead, 4001)
   assert.is(report.dropped.wrongFieldCount, 1, 'the cut-off last line')
-  assert.is(report.dropped.duplicate, 6, '5 whole-row duplicates plus one pair equal on (user, product, event, time)')
+  assert.equal(report.droppedLines.wrongFieldCount, [4002])
+  assert.is(report.dropped.duplicate, 3, 'three whole-row repeats of line 3831')
+  assert.equal(report.droppedLines.duplicate, [3832, 3833, 3834])
   assert.equal(report.events.map((e) => e.event).sort(), ['cart', 'purchase', 'view'])
   assert.is(report.firstEvent, '2019-10-01T00:00:00Z')
+})
+
+
+Prepare('a stray quote costs its own line, counted with its line number; strict fails at that line', async (ctx) => {
+  const rows = [HEADER.trim()]
+  for (let i = 0; i < 30; i++) rows.push(`${i + 1},${100 + i},Item ${i},cart,2022-10-01 00:${String(i).padStart(2, '0')}:00`)
+  rows[11] = '11,110,"Lamp, Oak,cart,2022-10-01 00:10:00'
+  rows[20] = '20,119,"Mug, Blue",cart,2022-10-01 00:19:00'
+  const text = rows.join('\n') + '\n'
+  const report = await prepareText(ctx, text)
+  assert.is(report.rowsRead, 30)
+  assert.is(report.dropped.malformedQuote, 1)
+  assert.equal(report.droppedLines.malformedQuote, [12])
+  assert.is(report.rowsKept, 29, 'every other row, the legitimately quoted one included')
+  assert.is(report.lines, 31)
+  assert.is(ctx.db.prepare("SELECT name FROM products WHERE product_id = '119'").pluck().get(), 'Mug, Blue')
+  await rejects(prepareText(ctx, text, {strict: true}), 'BAD_ROW', /line 12: .*quote/)
+})
+
+Prepare('gzip and UTF-16 are read; binary, bzip2 and two-file zips are named, not parsed', async (ctx) => {
+  const text = HEADER + '1,10,Lamp,cart,2022-10-01\n2,11,Mug,cart,2022-10-02\n'
+  const gz = ctx.tmp.file('a.csv.gz')
+  writeFileSync(gz, gzipSync(text))
+  const fromGzip = await prepareDataset(ctx.db, {source: {kind: 'file', path: gz}})
+  assert.equal([fromGzip.format.compression, fromGzip.rowsKept], ['gzip', 2])
+  const utf16 = ctx.tmp.file('b.csv')
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))
+  const fromUtf16 = await prepareDataset(ctx.db, {source: {kind: 'file', path: utf16}})
+  assert.equal([fromUtf16.format.encoding, fromUtf16.rowsKept], ['utf-16le', 2])
+  const stdinGzip = await prepareDataset(ctx.db, {source: {kind: 'stdin', stream: Readable.from([gzipSync(text)])}})
+  assert.is(stdinGzip.rowsKept, 2)
+  const binary = ctx.tmp.file('c.csv')
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x1b, 0x00, 0x07, 0x00, ...Buffer.from('customer_id')]))
+  const e = await rejects(prepareDataset(ctx.db, {source: {kind: 'file', path: binary}}), 'NOT_CSV', /looks binary/)
+  assert.not.match(e.message, /[\u0000-\u0008\u001b]/, 'no raw control bytes in the message')
+  const bz = ctx.tmp.file('d.csv.bz2', 'BZh91AY&SY')
+  await rejects(prepareDataset(ctx.db, {source: {kind: 'file', path: bz}}), 'NOT_CSV', /bzip2/)
+})
+
+Prepare('messages repeat at most 200 characters of any input, control characters escaped', async (ctx) => {
+  const longHeader = `${'x'.repeat(10_000)}\u001b[31m,product_id,event,event_date\n1,2,cart,2022-10-01\n`
+  const e = await rejects(prepareText(ctx, longHeader), 'MISSING_COLUMN')
+  assert.ok(e.message.length < 400, `message of ${e.message.length} characters`)
+  assert.not.match(e.message, /\u001b/)
+})
+
+Prepare('a column named twice in the header is reported, and the first one is read', async (ctx) => {
+  const report = await prepareText(ctx, 'customer_id,product_id,event,event_date,customer_id\n1,10,cart,2022-10-01,9\n')
+  assert.is(report.warnings.length, 1)
+  assert.match(report.warnings[0], /"customer_id" twice \(columns 1 and 5\)/)
+  assert.equal(ctx.db.prepare('SELECT user_id FROM users').pluck().all(), ['1'])
+})
+
+Prepare('the day-first hint counts only dates that are real when read day first', async (ctx) => {
+  const report = await prepareText(ctx, HEADER + '1,10,x,cart,13/01/2023\n2,10,x,cart,31/31/2023\n3,10,x,cart,2023-01-02\n')
+  assert.is(report.dropped.badTimestamp, 2)
+  assert.is(report.hints.length, 1)
+  assert.match(report.hints[0], /^1 timestamps look day-first/)
 })
 
 Prepare.run()

@@ -1,11 +1,14 @@
+import {existsSync} from 'node:fs'
+
 import Database from 'better-sqlite3'
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {RecsysError} from '../../../src/core/errors.js'
 import {readColumn, writeColumn} from '../../../src/core/store/columns.js'
-import {openStore} from '../../../src/core/store/open.js'
+import {checkNotLocked, closeStore, openStore} from '../../../src/core/store/open.js'
 import {recordRun, requireDataset, requireFreshRun} from '../../../src/core/store/runs.js'
+import {storeFailure} from '../../../src/core/store/failures.js'
 import {SCHEMA_VERSION} from '../../../src/core/store/schema.js'
 import {tempDir} from '../../helpers/tmp.js'
 
@@ -51,10 +54,39 @@ Store('a missing store is a "run prepare first" error when it must exist', (ctx)
   assert.match(e.hint, /recsys prepare/)
 })
 
-Store('a file that is not SQLite is refused with the path named', (ctx) => {
+Store('a file that is not SQLite is refused as a damaged store, with the path named', (ctx) => {
   const path = ctx.tmp.file('junk.db', 'this is not a database, just text that is long enough to matter'.repeat(20))
-  const e = throwsCode(() => openStore(path), 'BAD_DATA')
+  const e = throwsCode(() => openStore(path), 'STORE_CORRUPT')
   assert.match(e.message, /junk\.db/)
+  assert.is(e.exitCode, 4)
+})
+
+Store('environmental failures are named: locked, read-only, full; not "a bug"', (ctx) => {
+  const path = ctx.tmp.file('w.db')
+  const holder = openStore(path)
+  holder.exec('BEGIN IMMEDIATE')
+  const other = openStore(path)
+  other.pragma('busy_timeout = 10')
+  throwsCode(() => checkNotLocked(other, path), 'STORE_LOCKED')
+  holder.exec('ROLLBACK')
+  other.close()
+  holder.close()
+  assert.is(storeFailure(Object.assign(new Error('x'), {code: 'SQLITE_FULL'}), path)?.code, 'DISK_FULL')
+  assert.is(storeFailure(Object.assign(new Error('x'), {code: 'ENOSPC'}), path)?.code, 'DISK_FULL')
+  assert.is(storeFailure(Object.assign(new Error('x'), {code: 'SQLITE_READONLY'}), path)?.code, 'STORE_READONLY')
+  assert.is(storeFailure(Object.assign(new Error('x'), {code: 'SQLITE_CORRUPT'}), path)?.code, 'STORE_CORRUPT')
+  assert.is(storeFailure(new Error('plain'), path), undefined)
+})
+
+Store('a store closed by its only writer is left self-contained (no write-ahead log), so a read-only copy opens', (ctx) => {
+  const path = ctx.tmp.file('s.db')
+  const db = openStore(path)
+  db.exec('CREATE TABLE IF NOT EXISTS t (x); INSERT INTO t VALUES (1)')
+  closeStore(db)
+  assert.not.ok(existsSync(`${path}-wal`))
+  const reader = openStore(path, {readonly: true})
+  assert.is(reader.pragma('journal_mode', {simple: true}), 'delete')
+  reader.close()
 })
 
 Store('typed columns round-trip through BLOBs exactly', (ctx) => {

@@ -1,0 +1,54 @@
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+
+import {RecordSplitter, type ScanOptions, scanQuotedRecord} from '../../../src/core/ingest/records.js'
+
+const OPTIONS: ScanOptions = {delimiter: ',', newline: '\n', width: 3, maxSpanLines: 5, maxRecordChars: 1000}
+
+test('a quoted record ends after the line break that follows its closing quote', () => {
+  assert.equal(scanQuotedRecord('1,"a, b",c\nnext', 0, false, OPTIONS), {kind: 'record', next: 11})
+  assert.equal(scanQuotedRecord('1,"two\nlines",c\nnext', 0, false, OPTIONS), {kind: 'record', next: 16})
+  assert.equal(scanQuotedRecord('1,"a ""q""",c', 0, true, OPTIONS), {kind: 'record', next: 13})
+  assert.equal(scanQuotedRecord('1,"a" ,c\n', 0, false, OPTIONS), {kind: 'record', next: 9}, 'spaces may follow a closing quote')
+  assert.equal(scanQuotedRecord('1,12" Edition,c\n', 0, false, OPTIONS), {kind: 'record', next: 16}, 'a quote inside a field is text')
+})
+
+test('more input is needed while a quoted field or its line is unfinished', () => {
+  assert.equal(scanQuotedRecord('1,"open', 0, false, OPTIONS).kind, 'incomplete')
+  assert.equal(scanQuotedRecord('1,"a"', 0, false, OPTIONS).kind, 'incomplete')
+  assert.equal(scanQuotedRecord('1,"a",c', 0, false, OPTIONS).kind, 'incomplete')
+})
+
+test('stray quotes are malformed: text after the closing quote, never closed, runaway, wrong width', () => {
+  assert.match(scanQuotedRecord('1,"Lamp" Oak,c\n', 0, false, OPTIONS).kind, 'malformed')
+  assert.match(scanQuotedRecord('1,"Lamp,c\n2,x,y\n', 0, true, OPTIONS).kind, 'malformed')
+  const runaway = `1,"a${'\nx,y,z'.repeat(6)}`
+  assert.is(scanQuotedRecord(runaway, 0, false, OPTIONS).kind, 'malformed', 'given up on before the input ends')
+  // The quote closes on the next line, but the merged row has 4 fields, not 3.
+  assert.is(scanQuotedRecord('1,"a,b\nc",d,e\n', 0, false, OPTIONS).kind, 'malformed')
+  // The same shape with the right width is a legitimate two-line field.
+  assert.is(scanQuotedRecord('1,"a,b\nc",d\n', 0, false, OPTIONS).kind, 'record')
+})
+
+test('the splitter hands out well-formed runs and drops only the stray line, in order, across chunks', () => {
+  const events: string[] = []
+  const splitter = new RecordSplitter(OPTIONS, {
+    records(s, from, to) {
+      const text = s.slice(from, to)
+      events.push(`run:${JSON.stringify(text)}`)
+      return text.split('\n').length
+    },
+    malformed(text) {
+      events.push(`bad:${text}`)
+    },
+  })
+  const input = '1,a,b\n2,"stray,b\n3,"x\ny",c\n4,d,e\n'
+  for (let i = 0; i < input.length; i += 3) splitter.push(input.slice(i, i + 3), false)
+  splitter.push('', true)
+  const runs = events.filter((e) => e.startsWith('run:')).map((e) => JSON.parse(e.slice(4))).join('\n')
+  assert.equal(events.filter((e) => e.startsWith('bad:')), ['bad:2,"stray,b'])
+  assert.is(events.findIndex((e) => e.startsWith('bad:')), 1, 'the stray line comes between the runs around it')
+  assert.is(runs, '1,a,b\n3,"x\ny",c\n4,d,e')
+})
+
+test.run()
