@@ -6,7 +6,7 @@ import {CholeskyDecomposition, Matrix} from 'ml-matrix'
 
 import {RecsysError} from '../errors.js'
 import {createRng} from '../util/rng.js'
-import {_gram, _loss, _solveRowsCG, _solveRowsExact, _sumChunks, type ConfidenceCsr, GRAM_CHUNK, type ShermanMorrisonMemo} from './kernel.js'
+import {_gram, _loss, _scoreUsers, _solveRowsCG, _solveRowsExact, _sumChunks, type ConfidenceCsr, GRAM_CHUNK, type ShermanMorrisonMemo} from './kernel.js'
 
 export type AlsSolver = 'cg' | 'cholesky'
 
@@ -247,4 +247,14 @@ export function confidenceMatrices(
     return {nRows: count, offsets, cols, conf}
   }
   return {users: build(r, c, nRows), items: build(c, r, nCols), nnz}
+}
+
+/** x_u·y_p for the listed users into `out`: how well each user's factors match product p. */
+export function scoreUsers(
+  model: {factors: number; X: Float64Array | Float32Array; Y: Float64Array | Float32Array},
+  product: number,
+  users: Int32Array,
+  out: Float64Array,
+): void {
+  _scoreUsers(model.X, model.Y, model.factors, product, users, out)
 }

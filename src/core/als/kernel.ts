@@ -291,7 +291,7 @@ export function _loss(X: Float64Array, Y: Float64Array, YtY: Float64Array, users
 }
 
 /** Scores x_u·y_p for the listed users into `out` (a dense dot-product pass). */
-export function _scoreUsers(X: Float64Array, Y: Float64Array, f: number, product: number, users: Int32Array, out: Float64Array): void {
+export function _scoreUsers(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, f: number, product: number, users: Int32Array, out: Float64Array): void {
   const yo = product * f
   for (let k = 0; k < users.length; k++) {
     const xo = users[k] * f

@@ -1,6 +1,7 @@
-import {buildCsr, type Csr, dedupeCsr} from '../matrix/csr.js'
+import {buildCsr, type Csr, dedupeCsr, type PairCsr} from '../matrix/csr.js'
 import {bootstrapMeans, difference, type Interval} from '../metrics/bootstrap.js'
 import {hitRateAtK, mean, ndcgAtK, precisionAtK, recallAtK} from '../metrics/ranking.js'
+import {type RankingModel, RankScratch, rankTopK} from '../rankings/contract.js'
 import type {Dataset} from '../store/dataset.js'
 import {temporalSplit, type TemporalSplit} from '../split/temporal.js'
 import {type Rng, sampleWithoutReplacement} from '../util/rng.js'
@@ -10,6 +11,8 @@ import {type Rng, sampleWithoutReplacement} from '../util/rng.js'
  * users seen before the split (excluding those who already interacted with that product) and
  * compare the top k with the truth: users seen before the split who interact with the product
  * after it, for the first time. Products with no such user cannot be scored and are counted apart.
+ * Products *new* after the split (no interaction before it) are scored separately, on the same
+ * kind of truth: users seen before the split who touch them after it.
  */
 export interface EvalSetup {
   split: TemporalSplit
@@ -20,11 +23,12 @@ export interface EvalSetup {
   trainUserCount: number
   /** 1 for users with an interaction after the split. */
   testUsers: Uint8Array
-  /** Product → distinct users before the split. */
-  trainInteractors: Csr
   /** Evaluated products, and their truth users (row i of `truth` belongs to products[i]). */
   products: Int32Array
   truth: Csr
+  /** Products new after the split with at least one truth user, and their truth. */
+  newProducts: Int32Array
+  newTruth: Csr
   counts: {
     testProducts: number
     newProducts: number
@@ -32,14 +36,21 @@ export interface EvalSetup {
     onlyRepeatUsers: number
     scorable: number
     evaluated: number
+    newScorable: number
   }
 }
 
-/** `sample.products(scorable)` says how many of the scorable products to evaluate (a seeded sample). */
-export function buildEvalSetup(data: Dataset, fraction: number, sample?: {products: (scorable: number) => number; rng: Rng}): EvalSetup {
+export interface SetupOptions {
+  /** Treat only rows [0, rows) as the data (a validation split inside a training period). */
+  rows?: number
+  /** How many of the scorable products to evaluate (a seeded sample). */
+  sample?: {products: (scorable: number) => number; rng: Rng}
+}
+
+export function buildEvalSetup(data: Pick<Dataset, 'nUsers' | 'nProducts' | 'userKey' | 'productKey' | 'tsMs' | 'nRows'>, fraction: number, options: SetupOptions = {}): EvalSetup {
   const {nUsers, nProducts, userKey, productKey} = data
-  const split = temporalSplit(data, fraction)
-  const n = data.nRows
+  const n = options.rows ?? data.nRows
+  const split = temporalSplit({tsMs: data.tsMs, nRows: n}, fraction)
   const trainUsers = new Uint8Array(nUsers)
   for (let i = 0; i < split.trainRows; i++) trainUsers[userKey[i]] = 1
   const testUsers = new Uint8Array(nUsers)
@@ -50,8 +61,9 @@ export function buildEvalSetup(data: Dataset, fraction: number, sample?: {produc
   const testInteractors = dedupeCsr(buildCsr(productKey, userKey, nProducts, split.trainRows, n), nUsers)
 
   const stamp = new Int32Array(nUsers).fill(-1)
-  const counts = {testProducts: 0, newProducts: 0, onlyNewUsers: 0, onlyRepeatUsers: 0, scorable: 0, evaluated: 0}
+  const counts = {testProducts: 0, newProducts: 0, onlyNewUsers: 0, onlyRepeatUsers: 0, scorable: 0, evaluated: 0, newScorable: 0}
   const scorable: number[] = []
+  const fresh: number[] = []
   for (let p = 0; p < nProducts; p++) {
     const t0 = testInteractors.offsets[p]
     const t1 = testInteractors.offsets[p + 1]
@@ -61,87 +73,50 @@ export function buildEvalSetup(data: Dataset, fraction: number, sample?: {produc
     const r1 = trainInteractors.offsets[p + 1]
     if (r0 === r1) {
       counts.newProducts++
+      let known = 0
+      for (let j = t0; j < t1; j++) known += trainUsers[testInteractors.cols[j]]
+      if (known > 0) fresh.push(p)
       continue
     }
     for (let j = r0; j < r1; j++) stamp[trainInteractors.cols[j]] = p
     let known = 0
-    let fresh = 0
+    let first = 0
     for (let j = t0; j < t1; j++) {
       const u = testInteractors.cols[j]
       if (!trainUsers[u]) continue
       known++
-      if (stamp[u] !== p) fresh++
+      if (stamp[u] !== p) first++
     }
     if (known === 0) counts.onlyNewUsers++
-    else if (fresh === 0) counts.onlyRepeatUsers++
+    else if (first === 0) counts.onlyRepeatUsers++
     else scorable.push(p)
   }
   counts.scorable = scorable.length
+  counts.newScorable = fresh.length
   let products = Int32Array.from(scorable)
-  const wanted = sample ? sample.products(products.length) : products.length
-  if (sample && wanted < products.length) {
-    const pick = sampleWithoutReplacement(products.length, wanted, sample.rng)
+  const wanted = options.sample ? options.sample.products(products.length) : products.length
+  if (options.sample && wanted < products.length) {
+    const pick = sampleWithoutReplacement(products.length, wanted, options.sample.rng)
     products = Int32Array.from(pick, (i) => products[i]).sort()
   }
   counts.evaluated = products.length
 
-  // Truth rows, in the order of `products`.
-  const offsets = new Int32Array(products.length + 1)
-  const cols: number[] = []
-  for (let i = 0; i < products.length; i++) {
-    const p = products[i]
-    for (let j = trainInteractors.offsets[p]; j < trainInteractors.offsets[p + 1]; j++) stamp[trainInteractors.cols[j]] = -2 - p
-    for (let j = testInteractors.offsets[p]; j < testInteractors.offsets[p + 1]; j++) {
-      const u = testInteractors.cols[j]
-      if (trainUsers[u] && stamp[u] !== -2 - p) cols.push(u)
+  const truthOf = (list: Int32Array): Csr => {
+    const offsets = new Int32Array(list.length + 1)
+    const cols: number[] = []
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]
+      for (let j = trainInteractors.offsets[p]; j < trainInteractors.offsets[p + 1]; j++) stamp[trainInteractors.cols[j]] = -2 - p
+      for (let j = testInteractors.offsets[p]; j < testInteractors.offsets[p + 1]; j++) {
+        const u = testInteractors.cols[j]
+        if (trainUsers[u] && stamp[u] !== -2 - p) cols.push(u)
+      }
+      offsets[i + 1] = cols.length
     }
-    offsets[i + 1] = cols.length
+    return {nRows: list.length, offsets, cols: Int32Array.from(cols)}
   }
-  return {split, nUsers, nProducts, trainUsers, trainUserCount, testUsers, trainInteractors, products, truth: {nRows: products.length, offsets, cols: Int32Array.from(cols)}, counts}
-}
-
-/**
- * A way to rank candidate users for a product. `topK` writes up to k users into `out`, best
- * first, never one whose `excluded[u] === tag`, and returns how many it wrote.
- */
-export interface Ranker {
-  name: string
-  topK(product: number, k: number, excluded: Int32Array, tag: number, out: Int32Array): number
-}
-
-/** A ranker from one global order of users (engagement, recency, activity): skip the excluded. */
-export function globalOrderRanker(name: string, order: Int32Array): Ranker {
-  return {
-    name,
-    topK(_product, k, excluded, tag, out) {
-      let w = 0
-      for (let i = 0; i < order.length && w < k; i++) {
-        const u = order[i]
-        if (excluded[u] !== tag) out[w++] = u
-      }
-      return w
-    },
-  }
-}
-
-/** Uniformly random candidates (seeded), distinct, never excluded ones. */
-export function randomRanker(candidates: Int32Array, rng: Rng): Ranker {
-  return {
-    name: 'random',
-    topK(_product, k, excluded, tag, out) {
-      let w = 0
-      let tries = 0
-      while (w < k && tries < k * 50) {
-        tries++
-        const u = candidates[rng.int(candidates.length)]
-        if (excluded[u] === tag) continue
-        let seen = false
-        for (let j = 0; j < w; j++) if (out[j] === u) seen = true
-        if (!seen) out[w++] = u
-      }
-      return w
-    },
-  }
+  const newProducts = Int32Array.from(fresh)
+  return {split, nUsers, nProducts, trainUsers, trainUserCount, testUsers, products, truth: truthOf(products), newProducts, newTruth: truthOf(newProducts), counts}
 }
 
 export interface MetricAtK {
@@ -154,11 +129,14 @@ export interface MetricAtK {
   coverage: number
 }
 
+export type MetricName = 'precision' | 'recall' | 'hitRate' | 'ndcg'
+export const METRICS: readonly MetricName[] = ['precision', 'recall', 'hitRate', 'ndcg']
+
 export interface RankerEvaluation {
   name: string
   metrics: MetricAtK[]
   /** Per-product values at each k, kept for intervals and paired comparisons. */
-  perProduct: Array<{k: number; precision: Float64Array; recall: Float64Array; hitRate: Float64Array; ndcg: Float64Array}>
+  perProduct: Array<{k: number} & Record<MetricName, Float64Array>>
   returnLift: ReturnLift
   elapsedMs: number
 }
@@ -173,24 +151,36 @@ export interface ReturnLift {
   lift: number
 }
 
-export function evaluateRanker(setup: EvalSetup, ranker: Ranker, ks: number[], liftK = 10): RankerEvaluation {
+/**
+ * Ranks every listed product with `model` (fit on the period before the split) through the same
+ * merge that ships audiences (`rankTopK`), excluding each product's interactors before the split,
+ * and scores the top k against the truth.
+ */
+export function evaluateModel(
+  setup: EvalSetup,
+  model: RankingModel,
+  interactors: PairCsr,
+  ks: number[],
+  options: {products?: Int32Array; truth?: Csr; liftK?: number} = {},
+): RankerEvaluation {
   const started = Date.now()
+  const products = options.products ?? setup.products
+  const truth = options.truth ?? setup.truth
   const kMax = Math.max(...ks)
-  const nEval = setup.products.length
-  const excluded = new Int32Array(setup.nUsers).fill(-1)
+  const nEval = products.length
   const truthStamp = new Int32Array(setup.nUsers).fill(-1)
+  const scratch = new RankScratch(setup.nUsers, kMax)
   const out = new Int32Array(kMax)
+  const outScores = new Float64Array(kMax)
   const hitsAt = new Uint8Array(kMax)
   const perProduct = ks.map((k) => ({k, precision: new Float64Array(nEval), recall: new Float64Array(nEval), hitRate: new Float64Array(nEval), ndcg: new Float64Array(nEval)}))
   const seenAtK = ks.map(() => new Uint8Array(setup.nUsers))
   const distinctAtK = ks.map(() => 0)
-  const {trainInteractors: ti, truth} = setup
   for (let i = 0; i < nEval; i++) {
-    const p = setup.products[i]
-    for (let j = ti.offsets[p]; j < ti.offsets[p + 1]; j++) excluded[ti.cols[j]] = p
+    const p = products[i]
     for (let j = truth.offsets[i]; j < truth.offsets[i + 1]; j++) truthStamp[truth.cols[j]] = i
     const truthSize = truth.offsets[i + 1] - truth.offsets[i]
-    const got = ranker.topK(p, kMax, excluded, p, out)
+    const got = rankTopK(model, p, kMax, interactors, scratch, out, outScores)
     hitsAt.fill(0)
     for (let r = 0; r < got; r++) hitsAt[r] = truthStamp[out[r]] === i ? 1 : 0
     for (let x = 0; x < ks.length; x++) {
@@ -217,8 +207,8 @@ export function evaluateRanker(setup: EvalSetup, ranker: Ranker, ks: number[], l
     ndcg: mean(m.ndcg),
     coverage: setup.trainUserCount > 0 ? distinctAtK[x] / setup.trainUserCount : 0,
   }))
-  const liftIndex = Math.max(0, ks.indexOf(liftK))
-  return {name: ranker.name, metrics, perProduct, returnLift: returnLift(setup, seenAtK[liftIndex]), elapsedMs: Date.now() - started}
+  const liftIndex = Math.max(0, ks.indexOf(options.liftK ?? 10))
+  return {name: model.name, metrics, perProduct, returnLift: returnLift(setup, seenAtK[liftIndex]), elapsedMs: Date.now() - started}
 }
 
 function returnLift(setup: EvalSetup, inAudience: Uint8Array): ReturnLift {
@@ -240,10 +230,23 @@ function returnLift(setup: EvalSetup, inAudience: Uint8Array): ReturnLift {
   return {audienceUsers, audienceActiveAfter, audienceShare, baseShare, lift: baseShare > 0 ? audienceShare / baseShare : 0}
 }
 
-/** 95% bootstrap intervals of a metric for several rankers on the same products, plus each minus the first. */
-export function compareIntervals(series: Float64Array[], rng: Rng, rounds = 1000): {each: Interval[]; minusFirst: Interval[]} {
-  const each = bootstrapMeans(series, rng, rounds)
-  const diffs = series.slice(1).map((s) => difference(s, series[0]))
-  const minusFirst = diffs.length > 0 ? bootstrapMeans(diffs, rng, rounds) : []
-  return {each, minusFirst}
+/** A ranking's metrics at one k, each with its 95% bootstrap interval over the evaluated products. */
+export interface RankerIntervals {
+  name: string
+  precision: Interval
+  recall: Interval
+  ndcg: Interval
+  hitRate: Interval
+}
+
+/** Marginal intervals of every metric at `k` for rankings measured on the same products (paired resampling). */
+export function intervalsAt(evaluations: RankerEvaluation[], k: number, rng: () => Rng, rounds = 1000): RankerIntervals[] {
+  const at = (e: RankerEvaluation) => e.perProduct.find((m) => m.k === k)!
+  const byMetric = Object.fromEntries(METRICS.map((m) => [m, bootstrapMeans(evaluations.map((e) => at(e)[m]), rng(), rounds)])) as Record<MetricName, Interval[]>
+  return evaluations.map((e, i) => ({name: e.name, precision: byMetric.precision[i], recall: byMetric.recall[i], ndcg: byMetric.ndcg[i], hitRate: byMetric.hitRate[i]}))
+}
+
+/** The 95% paired bootstrap interval of mean(a − b) over the same products. */
+export function pairedDifference(a: Float64Array, b: Float64Array, rng: Rng, rounds = 1000): Interval {
+  return bootstrapMeans([difference(a, b)], rng, rounds)[0]
 }

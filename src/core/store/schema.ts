@@ -72,6 +72,27 @@ export const MIGRATIONS: readonly string[] = [
     scores BLOB NOT NULL
   );
   `,
+  // 3: columns in fixed-size chunks (range reads, no 1 GB BLOB limit); per-user features as
+  // columns only; audiences as per-product heads of the shipped ranking; the product catalog.
+  // Features, audiences and models are rebuilt by their stages, so their old runs are dropped.
+  `
+  CREATE TABLE column_info (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, length INTEGER NOT NULL, chunk_length INTEGER NOT NULL);
+  CREATE TABLE column_chunks (name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (name, chunk));
+  INSERT INTO column_info SELECT name, dtype, length, max(length, 1) FROM columns WHERE name LIKE 'interactions.%';
+  INSERT INTO column_chunks SELECT name, 0, data FROM columns WHERE name LIKE 'interactions.%' AND length > 0;
+  DROP TABLE columns;
+  DROP TABLE user_features;
+  DROP TABLE audiences;
+  -- One row per product with an audience head: the users the shipped ranking has product-specific
+  -- evidence for, best first (user keys Int32, scores Float32). The rest of an audience follows
+  -- the ranking's prior order, kept as columns. Under a frequency cap, \`capped\` holds the capped
+  -- top-n as served (users Int32, then scores Float32, then origins Uint8).
+  CREATE TABLE audiences (product_key INTEGER PRIMARY KEY, users BLOB NOT NULL, scores BLOB NOT NULL, capped BLOB);
+  -- Product attributes, also for products with no interactions yet (a launch list). Rows from
+  -- \`recsys catalog\` (source 'catalog') survive a new prepare; rows read from the log do not.
+  CREATE TABLE catalog (product_id TEXT PRIMARY KEY, name TEXT, category TEXT, brand TEXT, source TEXT NOT NULL, updated_at TEXT NOT NULL);
+  DELETE FROM runs WHERE stage IN ('features', 'train', 'cf-attempt');
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

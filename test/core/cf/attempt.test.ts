@@ -34,7 +34,8 @@ test('a shop with loyal repeat customers comes out viable, with ALS as the ranki
     const random = r.evaluation.rankers.find((x) => x.name === 'random')!
     assert.ok(als.precision.mean >= 2 * random.precision.mean)
     assert.ok(r.evaluation.alsMinusRandom.precision.low > 0)
-    assert.equal(r.evaluation.rankers.map((x) => x.name), ['als', 'random', 'most-active', 'most-recent', 'engagement'])
+    assert.equal(r.evaluation.rankers.map((x) => x.name), ['als', 'random', 'most-active', 'most-recent', 'recency-rule', 'engagement'])
+    assert.ok(r.evaluation.alsMinusBestOther.ndcg.high >= 0, 'viable means ALS is not significantly worse than the best ranking without CF')
     assert.ok(latestRun(s.db, 'cf-attempt'), 'stored as a stage run')
   } finally {
     s.cleanup()

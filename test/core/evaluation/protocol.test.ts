@@ -1,7 +1,9 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {buildEvalSetup, evaluateRanker, globalOrderRanker} from '../../../src/core/evaluation/protocol.js'
+import {buildEvalSetup, evaluateModel} from '../../../src/core/evaluation/protocol.js'
+import {pairCsr} from '../../../src/core/matrix/csr.js'
+import type {RankingModel} from '../../../src/core/rankings/contract.js'
 import type {Dataset} from '../../../src/core/store/dataset.js'
 
 /** Ten rows; the split at 0.8 puts rows 0-7 before it. */
@@ -26,23 +28,34 @@ function tinyDataset(): Dataset {
   }
 }
 
+/** A ranking by one fixed order of users. */
+function fixedOrder(name: string, order: number[]): RankingModel {
+  return {name: name as RankingModel['name'], head: () => 0, prior: Int32Array.from(order), priorScore: () => 0, interleave: false, reasons: {head: '', prior: ''}}
+}
+
+function evaluate(order: number[], ks: number[], liftK?: number) {
+  const data = tinyDataset()
+  const setup = buildEvalSetup(data, 0.8)
+  const interactors = pairCsr(data.productKey, data.userKey, data.nProducts, data.nUsers, 0, setup.split.trainRows)
+  return evaluateModel(setup, fixedOrder('x', order), interactors, ks, {liftK})
+}
+
 test('setup: truth is known users first interacting after the split; unscorable products counted by reason', () => {
   const setup = buildEvalSetup(tinyDataset(), 0.8)
   assert.is(setup.split.trainRows, 8)
   assert.equal(Array.from(setup.products), [0])
   assert.equal(Array.from(setup.truth.cols), [2])
-  assert.equal(setup.counts, {testProducts: 2, newProducts: 0, onlyNewUsers: 1, onlyRepeatUsers: 0, scorable: 1, evaluated: 1})
+  assert.equal(setup.counts, {testProducts: 2, newProducts: 0, onlyNewUsers: 1, onlyRepeatUsers: 0, scorable: 1, evaluated: 1, newScorable: 0})
 })
 
 test('a ranker that puts the truth user first scores 1; one that ranks it third scores by hand', () => {
-  const setup = buildEvalSetup(tinyDataset(), 0.8)
   // Users 0 and 1 interacted with product 0 before the split, so they are skipped.
-  const perfect = evaluateRanker(setup, globalOrderRanker('perfect', Int32Array.from([2, 3, 4, 0, 1])), [1, 2])
+  const perfect = evaluate([2, 3, 4, 0, 1], [1, 2])
   assert.equal(perfect.metrics.map((m) => [m.k, m.precision, m.recall, m.hitRate, m.ndcg]), [
     [1, 1, 1, 1, 1],
     [2, 0.5, 1, 1, 1],
   ])
-  const third = evaluateRanker(setup, globalOrderRanker('third', Int32Array.from([0, 3, 4, 2, 1])), [1, 3])
+  const third = evaluate([0, 3, 4, 2, 1], [1, 3])
   const at3 = third.metrics[1]
   assert.is(at3.precision, 1 / 3)
   assert.is(at3.recall, 1)
@@ -51,10 +64,19 @@ test('a ranker that puts the truth user first scores 1; one that ranks it third 
 })
 
 test('return lift: share of audience users active after the split over the share of all earlier users', () => {
-  const setup = buildEvalSetup(tinyDataset(), 0.8)
-  const r = evaluateRanker(setup, globalOrderRanker('x', Int32Array.from([2, 3, 4, 0, 1])), [1], 1)
+  const r = evaluate([2, 3, 4, 0, 1], [1], 1)
   // Audience {2}: active after. Earlier users 0-4: only user 2 active after → base 1/5.
   assert.equal(r.returnLift, {audienceUsers: 1, audienceActiveAfter: 1, audienceShare: 1, baseShare: 0.2, lift: 5})
+})
+
+test('new products are scored apart: known users who touch a product first seen after the split', () => {
+  const data = tinyDataset()
+  // One more test row: user 3 (seen before the split) touches product 4, which is new.
+  const extended: Dataset = {...data, nRows: 11, nProducts: 5, userKey: Int32Array.from([...data.userKey, 3]), productKey: Int32Array.from([...data.productKey, 4]), eventKey: new Int32Array(11), tsMs: Float64Array.from({length: 11}, (_, i) => i * 1000)}
+  const setup = buildEvalSetup(extended, 0.8)
+  assert.equal(Array.from(setup.newProducts), [4])
+  assert.equal(Array.from(setup.newTruth.cols), [3])
+  assert.is(setup.counts.newScorable, 1)
 })
 
 test.run()

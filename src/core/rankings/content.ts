@@ -1,0 +1,236 @@
+import {Growable} from '../util/growable.js'
+import {type ProductAttributes, type RankingData, type RankingModel, TopList} from './contract.js'
+
+/** What is known of a product before anyone touches it. */
+export interface ProductText {
+  name?: string | null
+  category?: string | null
+  brand?: string | null
+}
+
+const WORD = /[\p{L}\p{N}]+/gu
+
+/**
+ * A product's tokens: the words of its name (lower-cased, two characters or more), its category
+ * and every ancestor of it ("c:electronics", "c:electronics.audio"; paths split on . / > |), and
+ * its brand ("b:kato"). Distinct, in a stable order.
+ */
+export function productTokens(text: ProductText): string[] {
+  const out = new Set<string>()
+  const name = text.name?.toLowerCase() ?? ''
+  for (const m of name.matchAll(WORD)) if (m[0].length >= 2) out.add(m[0])
+  const category = text.category?.trim().toLowerCase() ?? ''
+  if (category) {
+    const parts = category.split(/\s*[./>|]\s*/).filter(Boolean)
+    for (let i = 1; i <= parts.length; i++) out.add(`c:${parts.slice(0, i).join('.')}`)
+  }
+  const brand = text.brand?.trim().toLowerCase() ?? ''
+  if (brand) out.add(`b:${brand}`)
+  return [...out]
+}
+
+/** Tokens of every product, by product key, over one shared vocabulary. */
+export function buildAttributes(texts: ArrayLike<ProductText | undefined>): ProductAttributes {
+  const ids = new Map<string, number>()
+  const vocabulary: string[] = []
+  const offsets = new Int32Array(texts.length + 1)
+  const tokens = new Growable(Int32Array)
+  for (let p = 0; p < texts.length; p++) {
+    const t = texts[p]
+    if (t) {
+      for (const token of productTokens(t)) {
+        let id = ids.get(token)
+        if (id === undefined) {
+          id = vocabulary.length
+          ids.set(token, id)
+          vocabulary.push(token)
+        }
+        tokens.push(id)
+      }
+    }
+    offsets[p + 1] = tokens.length
+  }
+  return {offsets, tokens: tokens.view().slice(), vocabulary}
+}
+
+export interface ContentOptions {
+  /** Users kept per token (those with the highest affinity to it). */
+  maxPostings?: number
+}
+
+export const DEFAULT_MAX_POSTINGS = 2000
+
+/** The content model's parts, for storing and for ranking a product known only by its attributes. */
+export interface ContentIndex {
+  vocabulary: string[]
+  /** Inverse document frequency by token id (0 for tokens of no product). */
+  idf: Float64Array
+  /** token → users with affinity, best first: users[offsets[t] .. offsets[t+1]) with `affinity`. */
+  offsets: Int32Array
+  users: Int32Array
+  affinity: Float32Array
+}
+
+/**
+ * The content ranking (TF-IDF over product tokens, Salton & Buckley 1988). A product is the unit
+ * vector v_p of its tokens' idf = ln(N / df); a user's affinity to token t is
+ * a_ut = Σ_j w_uj · v_jt over the products j they touched (w: summed event weights), and their score
+ * for p is v_p · a_u, i.e. their affinity to the products similar to p. Only the `maxPostings`
+ * users with the highest affinity to each token are kept, which bounds the work per product. Works
+ * for a product nobody has touched yet: that is its purpose.
+ */
+export function buildContentIndex(data: RankingData, options: ContentOptions = {}): ContentIndex {
+  const attributes = data.attributes
+  const L = options.maxPostings ?? DEFAULT_MAX_POSTINGS
+  if (!attributes) return {vocabulary: [], idf: new Float64Array(0), offsets: new Int32Array(1), users: new Int32Array(0), affinity: new Float32Array(0)}
+  const V = attributes.vocabulary.length
+  const nProducts = attributes.offsets.length - 1
+  const df = new Float64Array(V)
+  let described = 0
+  for (let p = 0; p < nProducts; p++) {
+    const a = attributes.offsets[p]
+    const b = attributes.offsets[p + 1]
+    if (b > a) described++
+    for (let x = a; x < b; x++) df[attributes.tokens[x]]++
+  }
+  const idf = new Float64Array(V)
+  for (let t = 0; t < V; t++) idf[t] = df[t] > 0 ? Math.log(described / df[t]) : 0
+  // Each product's vector norm, so v_pt = idf_t / norm_p.
+  const norm = new Float64Array(nProducts)
+  for (let p = 0; p < nProducts; p++) {
+    let s = 0
+    for (let x = attributes.offsets[p]; x < attributes.offsets[p + 1]; x++) s += idf[attributes.tokens[x]] ** 2
+    norm[p] = Math.sqrt(s)
+  }
+  // Affinities, user by user, through a sparse accumulator over the vocabulary.
+  const acc = new Float64Array(V)
+  const touched = new Int32Array(V)
+  const postTok = new Growable(Int32Array)
+  const postUser = new Growable(Int32Array)
+  const postAff = new Growable(Float32Array)
+  const {histories} = data
+  for (let u = 0; u < data.nUsers; u++) {
+    let nTouched = 0
+    for (let x = histories.offsets[u]; x < histories.offsets[u + 1]; x++) {
+      const j = histories.cols[x]
+      if (j >= nProducts || norm[j] === 0) continue
+      const w = histories.weight![x] / norm[j]
+      for (let y = attributes.offsets[j]; y < attributes.offsets[j + 1]; y++) {
+        const t = attributes.tokens[y]
+        if (idf[t] === 0) continue
+        if (acc[t] === 0) touched[nTouched++] = t
+        acc[t] += w * idf[t]
+      }
+    }
+    for (let i = 0; i < nTouched; i++) {
+      const t = touched[i]
+      postTok.push(t)
+      postUser.push(u)
+      postAff.push(acc[t])
+      acc[t] = 0
+    }
+  }
+  // Group by token and keep each token's best L users.
+  const tok = postTok.view()
+  const count = new Int32Array(V + 1)
+  for (let i = 0; i < tok.length; i++) count[tok[i] + 1]++
+  for (let t = 0; t < V; t++) count[t + 1] += count[t]
+  const fill = count.slice(0, V)
+  const order = new Int32Array(tok.length)
+  for (let i = 0; i < tok.length; i++) order[fill[tok[i]]++] = i
+  const users = postUser.view()
+  const aff = postAff.view()
+  const offsets = new Int32Array(V + 1)
+  const outUsers = new Growable(Int32Array)
+  const outAff = new Growable(Float32Array)
+  for (let t = 0; t < V; t++) {
+    const entries = order.subarray(count[t], count[t + 1])
+    if (entries.length > 1) entries.sort((a, b) => aff[b] - aff[a] || users[a] - users[b])
+    const n = Math.min(L, entries.length)
+    for (let r = 0; r < n; r++) {
+      outUsers.push(users[entries[r]])
+      outAff.push(aff[entries[r]])
+    }
+    offsets[t + 1] = outUsers.length
+  }
+  return {vocabulary: attributes.vocabulary, idf, offsets, users: outUsers.view().slice(), affinity: outAff.view().slice()}
+}
+
+/**
+ * Scores users for a product vector given as token ids (unit idf weights are applied here): the
+ * best `depth`, ties by engagement, users `excluded` (stamp === tag) left out.
+ */
+export class ContentScorer {
+  private readonly acc: Float64Array
+  private readonly touched: Int32Array
+  private top = new TopList(128)
+
+  constructor(
+    private readonly index: ContentIndex,
+    private readonly engagement: Float64Array,
+    nUsers: number,
+  ) {
+    this.acc = new Float64Array(nUsers)
+    this.touched = new Int32Array(nUsers)
+  }
+
+  score(tokenIds: ArrayLike<number>, depth: number, users: Int32Array, scores: Float64Array, isExcluded?: (u: number) => boolean): number {
+    const {idf, offsets, affinity} = this.index
+    let s = 0
+    for (let i = 0; i < tokenIds.length; i++) s += idf[tokenIds[i]] ** 2
+    if (s === 0) return 0
+    const norm = Math.sqrt(s)
+    const acc = this.acc
+    let nTouched = 0
+    for (let i = 0; i < tokenIds.length; i++) {
+      const t = tokenIds[i]
+      const v = idf[t] / norm
+      if (v === 0) continue
+      for (let x = offsets[t]; x < offsets[t + 1]; x++) {
+        const u = this.index.users[x]
+        if (acc[u] === 0) this.touched[nTouched++] = u
+        acc[u] += v * affinity[x]
+      }
+    }
+    if (this.top.depth < depth) this.top = new TopList(depth)
+    const top = this.top
+    top.reset()
+    for (let i = 0; i < nTouched; i++) {
+      const u = this.touched[i]
+      if (acc[u] > 0 && !(isExcluded && isExcluded(u))) top.push(u, acc[u], this.engagement[u])
+      acc[u] = 0
+    }
+    return top.copyTo(users, scores, depth)
+  }
+
+  /** Token ids of a text, in this index's vocabulary (tokens it has never seen carry nothing). */
+  tokenIds(text: ProductText): number[] {
+    const ids = new Map(this.index.vocabulary.map((t, i) => [t, i]))
+    return productTokens(text).flatMap((t) => (ids.has(t) ? [ids.get(t)!] : []))
+  }
+}
+
+/** The content ranking as a RankingModel: head from the product's tokens, then engagement. */
+export function fitContent(data: RankingData, options: ContentOptions = {}, index = buildContentIndex(data, options)): RankingModel & {index: ContentIndex; scorer: ContentScorer} {
+  const scorer = new ContentScorer(index, data.engagement, data.nUsers)
+  const attributes = data.attributes
+  const stamp = new Int32Array(data.nUsers).fill(-1)
+  let tag = 0
+  const excluded = (u: number): boolean => stamp[u] === tag
+  return {
+    name: 'content',
+    index,
+    scorer,
+    head(p, depth, users, scores) {
+      if (!attributes || p >= attributes.offsets.length - 1) return 0
+      tag++
+      const {interactors} = data
+      if (p < interactors.nRows) for (let y = interactors.offsets[p]; y < interactors.offsets[p + 1]; y++) stamp[interactors.cols[y]] = tag
+      return scorer.score(attributes.tokens.subarray(attributes.offsets[p], attributes.offsets[p + 1]), depth, users, scores, excluded)
+    },
+    prior: data.engagementOrder,
+    priorScore: () => 0,
+    interleave: false,
+    reasons: {head: 'interested in similar products (name, category, brand)', prior: 'highly engaged customer (no similar products)'},
+  }
+}
