@@ -16,6 +16,8 @@ export const inputFlags = {
   'event-col': Flags.string({description: `Column holding the event type (default ${DEFAULT_COLUMNS.event}).`, helpGroup: 'COLUMNS'}),
   'time-col': Flags.string({description: `Column holding the timestamp (default ${DEFAULT_COLUMNS.time}).`, helpGroup: 'COLUMNS'}),
   'name-col': Flags.string({description: `Column holding the product name, optional (default ${DEFAULT_COLUMNS.name}).`, helpGroup: 'COLUMNS'}),
+  'category-col': Flags.string({description: `Column holding the product category, optional (default ${DEFAULT_COLUMNS.category}); kept in the catalog for content audiences.`, helpGroup: 'COLUMNS'}),
+  'brand-col': Flags.string({description: `Column holding the product brand, optional (default ${DEFAULT_COLUMNS.brand}); kept in the catalog for content audiences.`, helpGroup: 'COLUMNS'}),
   'default-event': Flags.string({description: 'Event for logs with no event column (e.g. purchased), and for empty event fields.'}),
   'bot-threshold': Flags.integer({description: 'Drop users with more than this many events on any single UTC day.', default: DEFAULT_BOT_THRESHOLD, min: 1}),
   'id-type': Flags.string({
@@ -34,6 +36,8 @@ export interface InputFlagValues {
   'event-col'?: string
   'time-col'?: string
   'name-col'?: string
+  'category-col'?: string
+  'brand-col'?: string
   'default-event'?: string
   'bot-threshold': number
   'id-type': string
@@ -55,7 +59,15 @@ export function prepareOptionsFrom(file: string | undefined, flags: InputFlagVal
   const source: CsvSource = path === '-' ? {kind: 'stdin'} : {kind: 'file', path}
   return {
     source,
-    columns: {user: flags['user-col'], product: flags['product-col'], event: flags['event-col'], time: flags['time-col'], name: flags['name-col']},
+    columns: {
+      user: flags['user-col'],
+      product: flags['product-col'],
+      event: flags['event-col'],
+      time: flags['time-col'],
+      name: flags['name-col'],
+      category: flags['category-col'],
+      brand: flags['brand-col'],
+    },
     defaultEvent: flags['default-event'],
     botThreshold: flags['bot-threshold'],
     idType: flags['id-type'] as 'auto' | 'integer' | 'text',

@@ -8,7 +8,7 @@ import type {ExploreReport} from './stats/explore.js'
 import {runExplore} from './stats/stage.js'
 import type {Db} from './store/open.js'
 
-export type PipelineStage = 'prepare' | 'explore' | 'cf-attempt' | 'features' | 'train'
+export type PipelineStage = 'prepare' | 'explore' | 'features' | 'cf-attempt' | 'train'
 
 export interface StageOutcome {
   stage: PipelineStage
@@ -39,7 +39,7 @@ export interface PipelineOptions {
 }
 
 /**
- * prepare → explore → cf-attempt → features → train, each its own transaction; the first failure
+ * prepare → explore → features → cf-attempt → train, each its own transaction; the first failure
  * stops the run with an error naming the stage, and earlier stages' results stay stored.
  */
 export async function runPipeline(db: Db, options: PipelineOptions): Promise<PipelineReport> {
@@ -60,17 +60,19 @@ export async function runPipeline(db: Db, options: PipelineOptions): Promise<Pip
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
   const prepare = await step('prepare', () => prepareDataset(db, options.prepare), (r) => `${r.rowsKept.toLocaleString('en-US')} rows kept of ${r.rowsRead.toLocaleString('en-US')}; ${r.users.toLocaleString('en-US')} users, ${r.products.toLocaleString('en-US')} products`)
   const explore = await step('explore', () => runExplore(db, {split: options.split}), (r) => `retention ${pct(r.split.retention)}, one-time users ${pct(r.users.oneTimeShare)}, new products ${pct(r.split.newProductShare)}: CF ${r.verdict.cfViable ? 'viable' : 'not viable'}`)
+  // Features first, so cf-attempt weighs ALS against engagement too.
+  const features = await step('features', () => runFeatures(db, options.features), (r) => `${r.users.toLocaleString('en-US')} users scored, median engagement ${r.distribution.p50.toFixed(3)}`)
   let cf: unknown = null
   if (options.cfAttempt) {
     const attempt = options.cfAttempt
     cf = (await step('cf-attempt', () => attempt(db), (r) => r.headline)).report
   }
-  const features = await step('features', () => runFeatures(db, options.features), (r) => `${r.users.toLocaleString('en-US')} users scored, median engagement ${r.distribution.p50.toFixed(3)}`)
   const train = await step('train', () => runTrain(db, {...options.train, split: options.split}), (r) => {
     const e = r.evaluation
-    const p10 = (name: string): string => (e ? (e.rankers.find((x) => x.name === name)?.metrics.find((m) => m.k === 10)?.precision ?? 0).toFixed(5) : 'n/a')
-    return `${r.products.trained.toLocaleString('en-US')} audiences of ${r.params.topN}${e ? `; P@10 engagement ${p10('engagement')} vs random ${p10('random')}, return lift ${e.rankers[0].returnLift.lift.toFixed(2)}×` : ''}`
+    const ndcg = (name: string): string => (e?.rankers.find((x) => x.name === name)?.ndcg.mean ?? 0).toFixed(4)
+    const measured = e ? `; NDCG@10 ${r.ranker.shipped} ${ndcg(r.ranker.shipped)} vs engagement ${ndcg('engagement')}` : ''
+    return `shipped ${r.ranker.shipped}${measured}; ${r.products.total.toLocaleString('en-US')} audiences of ${r.params.topN} reach ${r.reach.distinctUsers.toLocaleString('en-US')} users`
   })
-  const sampleProductIds = db.prepare('SELECT p.product_id FROM audiences a JOIN products p USING (product_key) ORDER BY a.product_key LIMIT 3').pluck().all() as string[]
+  const sampleProductIds = db.prepare('SELECT product_id FROM products WHERE product_key < ? ORDER BY product_key LIMIT 3').pluck().all(train.meta.nData) as string[]
   return {stages, prepare, explore, cf, features, train, sampleProductIds, elapsedMs: Date.now() - started}
 }

@@ -39,17 +39,22 @@ test('recommend with no id on a terminal asks for one, shows the audience and sa
         answered = 1
         child.stdin.write(`${known}\n`)
       }
-      if (answered === 1 && out.includes('Save as CSV?')) {
+      // The save prompt asks yes or no first ("no" is not a file name), then for the name.
+      if (answered === 1 && out.includes('Save as CSV? [y/N]')) {
         answered = 2
+        child.stdin.write('yes\n')
+      }
+      if (answered === 2 && out.includes('File name [audience-')) {
+        answered = 3
         child.stdin.write(`${saved}\n`)
       }
-      if (answered === 2 && out.includes('saved 4 rows')) child.stdin.end()
+      if (answered === 3 && out.includes('saved 4 rows')) child.stdin.end()
     })
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     assert.is(code, 0, out)
     assert.match(out, new RegExp(`Audience for product ${known}`))
     const lines = readFileSync(saved, 'utf8').trim().split('\r\n')
-    assert.is(lines[0], 'rank,customer_id,score,interactions,distinct_products,last_seen')
+    assert.is(lines[0], 'product_id,rank,customer_id,score,interactions,distinct_products,last_seen,reason')
     assert.is(lines.length, 5)
   } finally {
     tmp.cleanup()

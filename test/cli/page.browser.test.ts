@@ -29,7 +29,7 @@ test('the merchant page in headless Chromium: enter a product id, read the table
   const csv = tmp.file('g.csv')
   writeFileSync(csv, parts.join(''))
   const db = tmp.file('s.db')
-  for (const args of [['prepare', csv], ['features'], ['train', '--skip-eval', '--top-n', '12']]) assert.is(runCli([...args, '--db', db]).code, 0)
+  for (const args of [['prepare', csv], ['features'], ['train']]) assert.is(runCli([...args, '--db', db]).code, 0)
   const server = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'serve', '--db', db, '--port', '0'], {stdio: ['ignore', 'pipe', 'inherit']})
   const browser = await chromium.launch({
     executablePath,
@@ -55,10 +55,10 @@ test('the merchant page in headless Chromium: enter a product id, read the table
     await page.click('button[type=submit]')
     await page.waitForSelector('#audience:not([hidden]) tbody tr')
     const rows = await page.$$eval('#audience tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)))
-    const api = (await (await fetch(`${base}/recommend/${encodeURIComponent(productId)}?n=7`)).json()) as {recommendations: Array<{rank: number; customer_id: string; score: number}>}
+    const api = (await (await fetch(`${base}/recommend/${encodeURIComponent(productId)}?n=7`)).json()) as {recommendations: Array<{rank: number; customer_id: string; score: number; reason: string}>}
     assert.equal(
       rows,
-      api.recommendations.map((r) => [String(r.rank), r.customer_id, r.score.toFixed(4)]),
+      api.recommendations.map((r) => [String(r.rank), r.customer_id, r.score.toFixed(4), r.reason]),
     )
     const href = await page.getAttribute('#download', 'href')
     assert.is(href, `/recommend/${encodeURIComponent(productId)}.csv?n=7`)

@@ -32,34 +32,34 @@ function storeQuery<T>(path: string, fn: (db: Database.Database) => T): T {
   }
 }
 
+/** Every product's top n as the batch CSV export writes it. */
+function exportAll(ctx: {db: string; tmp: ReturnType<typeof tempDir>}, n: number, extra: string[] = [], db = ctx.db): Array<Record<string, string>> {
+  const ids = storeQuery(db, (s) => s.prepare('SELECT product_id FROM products').pluck().all() as string[])
+  const list = ctx.tmp.file(`all-${Math.random().toString(36).slice(2)}.txt`, ids.join('\n'))
+  const out = ctx.tmp.file(`all-${Math.random().toString(36).slice(2)}.csv`)
+  const r = runCli(['recommend', '--products', list, '-n', String(n), '--out', out, '--db', db, ...extra])
+  assert.is(r.code, 0, r.stderr)
+  return Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), {header: true}).data
+}
+
 E2E('no audience holds a user who interacted with that product; scores never rise with rank', (ctx) => {
-  const violations = storeQuery(ctx.db, (db) => {
-    const interacted = new Set((db.prepare('SELECT DISTINCT product_key, user_key FROM interactions').raw().all() as number[][]).map(([p, u]) => `${p}:${u}`))
-    let bad = 0
-    let rising = 0
-    let audiences = 0
-    for (const row of db.prepare('SELECT product_key, user_keys, scores FROM audiences').all() as Array<{product_key: number; user_keys: Buffer; scores: Buffer}>) {
-      audiences++
-      const users = new Int32Array(row.user_keys.buffer.slice(row.user_keys.byteOffset, row.user_keys.byteOffset + row.user_keys.length))
-      const scores = new Float64Array(row.scores.buffer.slice(row.scores.byteOffset, row.scores.byteOffset + row.scores.length))
-      for (const u of users) if (interacted.has(`${row.product_key}:${u}`)) bad++
-      for (let i = 1; i < scores.length; i++) if (scores[i] > scores[i - 1]) rising++
-    }
-    return {bad, rising, audiences}
-  })
-  assert.ok(violations.audiences > 1000)
-  assert.is(violations.bad, 0)
-  assert.is(violations.rising, 0)
+  const rows = exportAll(ctx, 20)
+  const interacted = storeQuery(ctx.db, (db) => new Set((db.prepare('SELECT DISTINCT p.product_id, u.user_id FROM interactions i JOIN products p USING (product_key) JOIN users u USING (user_key)').raw().all() as string[][]).map(([p, u]) => `${p}:${u}`)))
+  assert.ok(rows.length > 1000)
+  assert.is(rows.filter((r) => interacted.has(`${r.product_id}:${r.customer_id}`)).length, 0)
+  for (let i = 1; i < rows.length; i++) if (rows[i].product_id === rows[i - 1].product_id) assert.ok(Number(rows[i].score) <= Number(rows[i - 1].score))
 })
 
-E2E('recommend: table, JSON, and a CSV that round-trips through papaparse', (ctx) => {
-  const productId = storeQuery(ctx.db, (db) => db.prepare('SELECT p.product_id FROM products p JOIN audiences a USING (product_key) ORDER BY a.product_key LIMIT 1').pluck().get() as string)
+E2E('recommend: table, JSON with the API keys, and a CSV that round-trips through papaparse', (ctx) => {
+  const productId = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products ORDER BY product_key LIMIT 1').pluck().get() as string)
   const table = runCli(['recommend', productId, '--db', ctx.db])
   assert.is(table.code, 0, table.stderr)
   assert.match(table.stdout, new RegExp(`Audience for product ${productId}`))
   const json = JSON.parse(runCli(['recommend', productId, '--db', ctx.db, '--json', '-n', '5']).stdout)
-  assert.is(json.members.length, 5)
-  assert.is(json.coldStart, false)
+  assert.equal(Object.keys(json), ['product_id', 'product_name', 'known', 'new_product', 'cold_start', 'ranking', 'note', 'n', 'count', 'recommendations', 'model_version', 'trained_at', 'dataset_version'])
+  assert.is(json.recommendations.length, 5)
+  assert.equal(Object.keys(json.recommendations[0]), ['rank', 'customer_id', 'score', 'interactions', 'distinct_products', 'last_seen', 'reason'])
+  assert.is(json.cold_start, false)
   const out = ctx.tmp.file('aud.csv')
   const r = runCli(['recommend', productId, '-n', '25', '--out', out, '--db', ctx.db])
   assert.is(r.code, 0, r.stderr)
@@ -67,13 +67,26 @@ E2E('recommend: table, JSON, and a CSV that round-trips through papaparse', (ctx
   assert.ok(text.includes('\r\n'), 'RFC 4180 line ends')
   const parsed = Papa.parse<Record<string, string>>(text.trim(), {header: true})
   assert.equal(parsed.errors, [])
-  assert.equal(parsed.meta.fields, ['rank', 'customer_id', 'score', 'interactions', 'distinct_products', 'last_seen'])
-  assert.is(parsed.data.length, 25, 'more than precomputed: ranked on demand')
-  assert.equal(parsed.data.slice(0, 5).map((row) => row.customer_id), json.members.map((m: {customerId: string}) => m.customerId))
+  assert.equal(parsed.meta.fields, ['product_id', 'rank', 'customer_id', 'score', 'interactions', 'distinct_products', 'last_seen', 'reason'])
+  assert.is(parsed.data.length, 25)
+  assert.equal(parsed.data.slice(0, 5).map((row) => row.customer_id), json.recommendations.map((m: {customer_id: string}) => m.customer_id))
   for (let i = 1; i < parsed.data.length; i++) assert.ok(Number(parsed.data[i].score) <= Number(parsed.data[i - 1].score))
 })
 
-E2E('batch export from --products adds a product_id column; unknown ids get the cold start', (ctx) => {
+E2E('n is checked against --max-n, and a table too long to read is refused with a hint', (ctx) => {
+  const productId = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 1').pluck().get() as string)
+  const big = runCli(['recommend', productId, '-n', '5000', '--db', ctx.db])
+  assert.is(big.code, 2)
+  assert.match(big.stderr, /n must be an integer from 1 to 100 .*\nTry this: .*--max-n 5000/)
+  const long = runCli(['recommend', productId, '-n', '5000', '--max-n', '5000', '--db', ctx.db])
+  assert.is(long.code, 2)
+  assert.match(long.stderr, /too long to read.*\nTry this: Use --format csv/)
+  const csv = runCli(['recommend', productId, '-n', '5000', '--max-n', '5000', '--format', 'csv', '--db', ctx.db])
+  assert.is(csv.code, 0)
+  assert.is(csv.stdout.trim().split('\r\n').length, 5001)
+})
+
+E2E('batch export from --products; unknown ids get the cold start, noted on stderr', (ctx) => {
   const ids = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 2').pluck().all() as string[])
   const list = ctx.tmp.file('ids.txt', `${ids.join('\n')}\nNOT-A-PRODUCT\n`)
   const r = runCli(['recommend', '--products', list, '--format', 'csv', '-n', '3', '--db', ctx.db])
@@ -84,14 +97,21 @@ E2E('batch export from --products adds a product_id column; unknown ids get the 
   assert.match(r.stderr, /NOT-A-PRODUCT is not in the data/)
 })
 
-E2E('unknown product: cold-start audience with a note, or exit 3 with --strict', (ctx) => {
+E2E('unknown product: cold-start audience with a note, or exit 3 with --strict; "42.0" finds product 42', (ctx) => {
   const cold = JSON.parse(runCli(['recommend', 'NOPE', '--db', ctx.db, '--json']).stdout)
-  assert.is(cold.coldStart, true)
+  assert.is(cold.cold_start, true)
   assert.match(cold.note, /not in the data/)
-  assert.is(cold.members.length, 10)
+  assert.is(cold.recommendations.length, 10)
   const strict = runCli(['recommend', 'NOPE', '--strict', '--db', ctx.db])
   assert.is(strict.code, 3)
   assert.match(strict.stderr, /Error: product NOPE is not in the data/)
+  const productId = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 1').pluck().get() as string)
+  const float = JSON.parse(runCli(['recommend', `${productId}.0`, '--db', ctx.db, '--json']).stdout)
+  assert.is(float.product_id, productId)
+  assert.is(float.known, true)
+  const empty = runCli(['recommend', ' ', '--db', ctx.db])
+  assert.is(empty.code, 2)
+  assert.match(empty.stderr, /the product id is empty/)
 })
 
 E2E('error paths: no id without a TTY, unknown store, untrained store, stale after a new prepare', (ctx) => {
@@ -117,7 +137,7 @@ E2E('error paths: no id without a TTY, unknown store, untrained store, stale aft
   assert.match(stale.stderr, /stale/)
 })
 
-E2E('pipeline runs cf-attempt between explore and features unless --skip-cf', (ctx) => {
+E2E('pipeline runs features before cf-attempt (so ALS meets engagement) unless --skip-cf', (ctx) => {
   const small = ctx.tmp.file('small.csv')
   const parts: string[] = []
   generateReferenceCsv({rows: 3000, seed: 2}, (c) => parts.push(c))
@@ -125,8 +145,9 @@ E2E('pipeline runs cf-attempt between explore and features unless --skip-cf', (c
   const r = runCli(['pipeline', small, '--db', ctx.tmp.file('cf.db'), '--json'])
   assert.is(r.code, 0, r.stderr)
   const report = JSON.parse(r.stdout)
-  assert.equal(report.stages.map((s: {stage: string}) => s.stage), ['prepare', 'explore', 'cf-attempt', 'features', 'train'])
+  assert.equal(report.stages.map((s: {stage: string}) => s.stage), ['prepare', 'explore', 'features', 'cf-attempt', 'train'])
   assert.is(typeof report.cf.verdict.viable, 'boolean')
+  assert.ok(report.cf.evaluation.rankers.some((x: {name: string}) => x.name === 'engagement'))
 })
 
 E2E('pipeline names the failing stage and exits non-zero', (ctx) => {
@@ -135,23 +156,46 @@ E2E('pipeline names the failing stage and exits non-zero', (ctx) => {
   assert.match(r.stderr, /pipeline stage prepare failed/)
 })
 
-E2E('train --max-audiences-per-user caps every user and reports reach with and without it', (ctx) => {
+E2E('train --max-audiences-per-user caps every user, for -n above top-n too, and reports reach with and without it', (ctx) => {
   const db = ctx.tmp.file('cap.db')
   assert.is(runCli(['prepare', ctx.csv, '--db', db]).code, 0)
   assert.is(runCli(['features', '--db', db]).code, 0)
-  const report = JSON.parse(runCli(['train', '--db', db, '--skip-eval', '--max-audiences-per-user', '3', '--json']).stdout)
-  assert.ok(report.audiences.distinctUsers > report.audiences.distinctUsersWithoutCap)
-  const maxCount = storeQuery(db, (s) => {
-    const count = new Map<number, number>()
-    for (const row of s.prepare('SELECT user_keys FROM audiences').pluck().all() as Buffer[]) {
-      for (let i = 0; i < row.length; i += 4) {
-        const u = row.readInt32LE(i)
-        count.set(u, (count.get(u) ?? 0) + 1)
-      }
-    }
-    return Math.max(...count.values())
-  })
-  assert.is(maxCount, 3)
+  const report = JSON.parse(runCli(['train', '--db', db, '--ranker', 'engagement', '--skip-eval', '--max-audiences-per-user', '3', '--json']).stdout)
+  assert.ok(report.reach.distinctUsers > report.reach.distinctUsersWithoutCap)
+  assert.is(report.reach.maxAudiencesPerUser, 3)
+  const count = (rows: Array<Record<string, string>>, upTo: number): number => {
+    const per = new Map<string, number>()
+    for (const r of rows) if (Number(r.rank) <= upTo) per.set(r.customer_id, (per.get(r.customer_id) ?? 0) + 1)
+    return Math.max(...per.values())
+  }
+  const rows = exportAll(ctx, 12, [], db)
+  assert.is(count(rows, 10), 3, 'the top-10 audiences hold each user at most 3 times')
+  // Ranks 11-12 come after the capped top 10: never a used-up user, never a higher score.
+  const capped = new Set<string>()
+  const per = new Map<string, number>()
+  for (const r of rows) if (Number(r.rank) <= 10) per.set(r.customer_id, (per.get(r.customer_id) ?? 0) + 1)
+  for (const [u, c] of per) if (c >= 3) capped.add(u)
+  for (let i = 0; i < rows.length; i++) {
+    if (Number(rows[i].rank) <= 10) continue
+    assert.not.ok(capped.has(rows[i].customer_id), `a used-up user came back at rank ${rows[i].rank}`)
+    assert.ok(Number(rows[i].score) <= Number(rows[i - 1].score))
+  }
+})
+
+E2E('CSV exports neutralise cells a spreadsheet would run as formulas; --raw-csv keeps the bytes', (ctx) => {
+  const csv = 'customer_id,product_id,product_name,event,event_date\n"=HYPERLINK(""http://x"",""y"")",100,Lamp,cart,2022-10-01\n+1,100,Lamp,cart,2022-10-02\n@a,101,Mug,cart,2022-10-03\n-5,102,Cup,purchased,2022-10-04\n'
+  const db = ctx.tmp.file('inj.db')
+  assert.is(runCli(['prepare', ctx.tmp.file('inj.csv', csv), '--db', db, '--id-type', 'text']).code, 0)
+  assert.is(runCli(['features', '--db', db]).code, 0)
+  assert.is(runCli(['train', '--db', db, '--ranker', 'engagement', '--skip-eval']).code, 0)
+  const safe = runCli(['recommend', '102', '--format', 'csv', '--db', db])
+  assert.is(safe.code, 0, safe.stderr)
+  const cells = Papa.parse<string[]>(safe.stdout.trim()).data.slice(1).map((row) => row[2])
+  assert.ok(cells.length >= 3)
+  for (const cell of cells) assert.ok(!/^[=+\-@\t\r]/.test(cell), `cell ${cell} would run as a formula`)
+  assert.ok(cells.includes(`'=HYPERLINK("http://x","y")`))
+  const raw = runCli(['recommend', '102', '--format', 'csv', '--raw-csv', '--db', db])
+  assert.ok(Papa.parse<string[]>(raw.stdout.trim()).data.slice(1).some((row) => row[2] === '=HYPERLINK("http://x","y")'))
 })
 
 E2E.run()

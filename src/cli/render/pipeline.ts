@@ -2,11 +2,21 @@ import type {PipelineReport} from '../../core/pipeline.js'
 import {seconds, table} from './format.js'
 import {paint} from './style.js'
 
+/**
+ * Which verdict decides when explore's thresholds and cf-attempt's measurement disagree: the
+ * measurement, because it scores the very question (does ALS find the users who come to a
+ * product?) on this data, while the thresholds are rules of thumb about its shape.
+ */
+export function pipelineVerdict(r: PipelineReport): string {
+  const cf = r.cf as {verdict?: {viable: boolean; summary: string}} | null
+  const thresholds = r.explore.verdict.cfViable
+  if (!cf?.verdict) return `${r.explore.verdict.summary} (explore's thresholds; run without --skip-cf to measure it)`
+  if (cf.verdict.viable === thresholds) return `${cf.verdict.summary} Explore's thresholds agree.`
+  return `${cf.verdict.summary} Explore's thresholds said ${thresholds ? 'viable' : 'not viable'}; the measurement decides, because it scores ALS on this very data rather than judging its shape.`
+}
+
 export function renderPipeline(r: PipelineReport): string {
   const rows = r.stages.map((s) => [s.stage, seconds(s.elapsedMs), s.headline])
   rows.push([paint.bold('total'), paint.bold(seconds(r.elapsedMs)), ''])
-  // The measured verdict (cf-attempt) has the last word over explore's threshold heuristics.
-  const cf = r.cf as {verdict?: {summary: string}} | null
-  const verdict = cf?.verdict ? `${cf.verdict.summary} (measured by cf-attempt; explore's thresholds said: ${r.explore.verdict.cfViable ? 'viable' : 'not viable'})` : r.explore.verdict.summary
-  return `${paint.bold('Pipeline complete')}\n${table(['stage', 'time', 'result'], rows)}\n${verdict}\nNext: recsys recommend ${r.sampleProductIds[0] ?? 'PRODUCT_ID'} (products with audiences include ${r.sampleProductIds.join(', ')}), or add --out audience.csv for a CSV`
+  return `${paint.bold('Pipeline complete')}\n${table(['stage', 'time', 'result'], rows)}\n${pipelineVerdict(r)}\nShipped ranking: ${r.train.ranker.shipped} (${r.train.ranker.reason}).\nNext: recsys recommend ${r.sampleProductIds[0] ?? 'PRODUCT_ID'} (products include ${r.sampleProductIds.join(', ')}), or add --out audience.csv for a CSV`
 }

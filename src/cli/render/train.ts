@@ -1,40 +1,46 @@
-import type {TrainReport} from '../../core/audience/train.js'
+import type {RankerSummary, TrainReport} from '../../core/audience/train.js'
+import type {Interval} from '../../core/metrics/bootstrap.js'
 import {heading, int, num, pct, seconds, table} from './format.js'
 import {paint} from './style.js'
 
+const ci = (i: Interval): string => `${num(i.mean, 4)} [${num(i.low, 4)}, ${num(i.high, 4)}]`
+
+function comparison(rankers: RankerSummary[], k: number, shipped?: string): string {
+  const rows = [...rankers]
+    .sort((a, b) => b.ndcg.mean - a.ndcg.mean)
+    .map((r) => [r.name === shipped ? paint.bold(`${r.name} ✓`) : r.name, ci(r.ndcg), ci(r.precision), ci(r.recall), ci(r.hitRate), pct(r.coverage, 2)])
+  return table(['ranking', `NDCG@${k}`, `precision@${k}`, `recall@${k}`, `hit rate@${k}`, `coverage@${k}`], rows)
+}
+
 export function renderTrain(r: TrainReport): string {
   const out: string[] = []
-  const a = r.audiences
-  out.push(
-    `${paint.bold(`Audiences for ${int(r.products.trained)} of ${int(r.products.total)} products`)}${r.params.quick ? ' (--quick: a seeded 10% sample)' : ''}: top ${r.params.topN} users each, ${int(a.slots)} slots, ${int(a.distinctUsers)} distinct users reached`,
-  )
-  if (r.params.maxAudiencesPerUser !== null) {
-    out.push(`frequency cap ${r.params.maxAudiencesPerUser} audiences per user: reach ${int(a.distinctUsers)} users with the cap, ${int(a.distinctUsersWithoutCap)} without`)
-  }
-  if (a.short > 0) out.push(paint.yellow(`${int(a.short)} products have fewer than ${r.params.topN} users who have not interacted with them`))
-  out.push(`cold-start audience (unknown products): ${r.coldStart.map((c) => c.customerId).join(', ')}`)
   const e = r.evaluation
   if (e) {
-    out.push(heading(`Evaluation: fit before ${e.split.splitTime}, test after (${pct(e.split.fraction, 0)} / ${pct(1 - e.split.fraction, 0)})`))
     const p = e.products
+    out.push(heading(`Evaluation: fit before ${e.split.splitTime}, scored after (${pct(e.split.fraction, 0)} / ${pct(1 - e.split.fraction, 0)} of interactions)`))
     out.push(
-      `${int(p.testProducts)} products active after the split: ${int(p.newProducts)} new, ${int(p.onlyNewUsers)} with only new users, ${int(p.onlyRepeatUsers)} with only earlier interactors; ${int(p.evaluated)} evaluated`,
+      `${int(p.testProducts)} products active after the split: ${int(p.newProducts)} new, ${int(p.onlyNewUsers)} with only new users, ${int(p.onlyRepeatUsers)} with only earlier interactors; ${int(p.evaluated)} evaluated${p.sampled ? ` (a seeded sample of ${int(p.scorable)})` : ''}. Mean [95% bootstrap interval] over products:`,
     )
-    const rows = e.rankers.map((rk) => [
-      rk.name,
-      ...e.ks.flatMap((k) => {
-        const m = rk.metrics.find((x) => x.k === k)!
-        return [num(m.precision, 5), num(m.recall, 5)]
-      }),
-      pct(rk.metrics.find((m) => m.k === 10)?.coverage ?? 0, 3),
-      `${num(rk.returnLift.lift, 2)}×`,
-    ])
-    out.push(table(['ranking', ...e.ks.flatMap((k) => [`P@${k}`, `R@${k}`]), 'coverage@10', 'return lift'], rows))
-    const lift = e.rankers[0].returnLift
-    out.push(
-      `return lift: ${pct(lift.audienceShare)} of the ${int(lift.audienceUsers)} users in the engagement audiences were active after the split, against ${pct(lift.baseShare)} of all users seen before it`,
-    )
+    out.push(comparison(e.rankers, e.k, r.ranker.shipped))
+    if (e.hybridWeights) {
+      const w = e.hybridWeights
+      out.push(`hybrid blend (tuned on a validation slice of the training period): ${num(w.cooccurrence, 2)}·co-occurrence + ${num(w.content, 2)}·content + ${num(w.prior, 2)}·engagement`)
+    }
+    if (e.newProducts.products > 0) {
+      out.push(heading(`New products: ${int(e.newProducts.products)} products with no interaction before the split`))
+      out.push(comparison(e.newProducts.rankers, e.k))
+    }
   }
-  out.push(`time: audiences ${seconds(r.timings.audiencesMs)}, evaluation ${seconds(r.timings.evaluationMs)}, write ${seconds(r.timings.writeMs)}, total ${seconds(r.elapsedMs)}`)
+  out.push(`${heading('Shipped')} ${paint.bold(r.ranker.shipped)}${r.ranker.requested === 'auto' ? '' : ' (asked for)'}: ${r.ranker.reason}`)
+  out.push(`products without history (${int(r.products.withoutHistory)} catalog-only): ${r.ranker.newProducts.shipped}; ${r.ranker.newProducts.reason}`)
+  const reach = r.reach
+  out.push(
+    `${paint.bold(`Audiences for ${int(r.products.total)} products`)}, top ${r.params.topN} each (stored to ${r.params.maxN}): ${int(reach.slots)} slots reach ${int(reach.distinctUsers)} distinct users; the busiest user is in ${int(reach.maxAudiencesPerUser)} audiences; the top 1% of reached users hold ${pct(reach.top1PercentShare)} of the slots`,
+  )
+  if (r.params.maxAudiencesPerUser !== null) out.push(`frequency cap ${r.params.maxAudiencesPerUser} audiences per user: ${int(reach.distinctUsers)} users reached with the cap, ${int(reach.distinctUsersWithoutCap)} without`)
+  if (r.audiences.short > 0) out.push(paint.yellow(`${int(r.audiences.short)} products have fewer than ${r.params.topN} users who have not interacted with them`))
+  out.push(`cold-start audience (unknown products): ${r.coldStart.map((c) => c.customerId).join(', ')}`)
+  const t = r.timings
+  out.push(`time: evaluation ${seconds(t.evaluationMs)}, fit ${seconds(t.fitMs)}, audiences ${seconds(t.audiencesMs)}, write ${seconds(t.writeMs)}, total ${seconds(r.elapsedMs)}`)
   return out.join('\n')
 }

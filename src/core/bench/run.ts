@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {AudienceLookup} from '../audience/lookup.js'
+import {AudienceService} from '../audience/answer.js'
 import {RecsysError} from '../errors.js'
 import {openStore} from '../store/open.js'
 import {writeGeneratedCsv} from '../synth/write.js'
@@ -129,14 +129,14 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
         times.set('recommend', cliMs)
         const count = options.lookups ?? 20_000
         for (const path of ['sqlite', 'preloaded'] as const) {
-          const lookup = new AudienceLookup(store, {preload: path === 'preloaded'})
+          const lookup = new AudienceService(store, {preload: path === 'preloaded'})
           for (const n of [5, 10, 20]) {
             const latUs: number[] = []
-            for (let w = 0; w < 1000; w++) lookup.lookup(productIds[rng.int(productIds.length)], n)
+            for (let w = 0; w < 1000; w++) lookup.answer(productIds[rng.int(productIds.length)], n)
             const t0 = process.hrtime.bigint()
             for (let i = 0; i < count; i++) {
               const t = process.hrtime.bigint()
-              lookup.lookup(productIds[rng.int(productIds.length)], n)
+              lookup.answer(productIds[rng.int(productIds.length)], n)
               latUs.push(Number(process.hrtime.bigint() - t) / 1000)
             }
             const totalMs = Number(process.hrtime.bigint() - t0) / 1e6

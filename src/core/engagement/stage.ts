@@ -1,5 +1,4 @@
 import {isoDateTime} from '../ingest/timestamps.js'
-import {bulkInsert} from '../store/bulk.js'
 import {writeColumn} from '../store/columns.js'
 import {loadDataset} from '../store/dataset.js'
 import type {Db} from '../store/open.js'
@@ -35,7 +34,7 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
-/** `recsys features`: engagement per user, written to user_features and as BLOB columns. */
+/** `recsys features`: engagement per user, stored as columns (by user key) and in ranked order. */
 export function runFeatures(db: Db, options: EngagementOptions & {top?: number} = {}): FeaturesReport {
   const started = Date.now()
   const params = resolveEngagementOptions(options)
@@ -80,29 +79,7 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number} 
     histogram,
     top,
   }
-  const {normalised: nm} = f
   db.transaction(() => {
-    db.exec('DELETE FROM user_features')
-    bulkInsert(
-      db,
-      'user_features',
-      ['user_key', 'interactions', 'distinct_products', 'first_ts_ms', 'last_ts_ms', 'volume', 'breadth', 'quality', 'frequency', 'recency', 'engagement'],
-      ranked.length,
-      (i, p, at) => {
-        const u = ranked[i]
-        p[at] = u
-        p[at + 1] = f.interactions[u]
-        p[at + 2] = f.distinctProducts[u]
-        p[at + 3] = f.firstTsMs[u]
-        p[at + 4] = f.lastTsMs[u]
-        p[at + 5] = nm.volume[u]
-        p[at + 6] = nm.breadth[u]
-        p[at + 7] = nm.quality[u]
-        p[at + 8] = nm.frequency[u]
-        p[at + 9] = nm.recency[u]
-        p[at + 10] = f.engagement[u]
-      },
-    )
     writeColumn(db, 'features.engagement', f.engagement)
     writeColumn(db, 'features.ranked_users', ranked)
     writeColumn(db, 'features.interactions', f.interactions)

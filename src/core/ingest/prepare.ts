@@ -20,14 +20,19 @@ export interface ColumnMapping {
   event: string
   time: string
   name: string
+  category: string
+  brand: string
 }
 
+/** Column names read when no flag names them; name, category and brand are optional. */
 export const DEFAULT_COLUMNS: ColumnMapping = {
   user: 'customer_id',
   product: 'product_id',
   event: 'event',
   time: 'event_date',
   name: 'product_name',
+  category: 'category',
+  brand: 'brand',
 }
 
 export const DEFAULT_BOT_THRESHOLD = 1000
@@ -61,7 +66,7 @@ export interface PrepareReport {
   /** How the input was read: gzip or zip, UTF-8 or UTF-16. */
   format: InputFormat
   datasetVersion: number
-  columns: {user: string; product: string; event: string | null; time: string; name: string | null}
+  columns: {user: string; product: string; event: string | null; time: string; name: string | null; category: string | null; brand: string | null}
   delimiter: string
   idKinds: {user: IdKind; product: IdKind}
   /**
@@ -93,14 +98,24 @@ export interface PrepareReport {
 }
 
 type Role = keyof ColumnMapping
-const ROLE_LABEL: Record<Role, string> = {user: 'user id', product: 'product id', event: 'event', time: 'timestamp', name: 'product name'}
-const ROLE_FLAG: Record<Role, string> = {user: '--user-col', product: '--product-col', event: '--event-col', time: '--time-col', name: '--name-col'}
+const ROLE_LABEL: Record<Role, string> = {user: 'user id', product: 'product id', event: 'event', time: 'timestamp', name: 'product name', category: 'category', brand: 'brand'}
+const ROLE_FLAG: Record<Role, string> = {
+  user: '--user-col',
+  product: '--product-col',
+  event: '--event-col',
+  time: '--time-col',
+  name: '--name-col',
+  category: '--category-col',
+  brand: '--brand-col',
+}
 const ROLE_GUESS: Record<Role, RegExp> = {
   user: /user|customer|client|visitor|member|buyer|shopper/i,
   product: /product|item|sku|article|asin|offer/i,
   event: /event|action|behaviou?r|interaction|type/i,
   time: /time|date|timestamp|^ts$|when/i,
   name: /name|title/i,
+  category: /categ|department|section/i,
+  brand: /brand|maker|manufacturer|vendor/i,
 }
 
 function findColumn(names: string[], wanted: string): number {
@@ -136,11 +151,13 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
   }
   index.event = findColumn(header.names, given.event ?? DEFAULT_COLUMNS.event)
   if (index.event === -1 && (given.event || options.defaultEvent === undefined)) throw missing('event', given.event ?? DEFAULT_COLUMNS.event)
-  index.name = findColumn(header.names, given.name ?? DEFAULT_COLUMNS.name)
-  if (index.name === -1 && given.name) throw missing('name', given.name)
-  const used = [index.user, index.product, index.time, index.event, index.name].filter((i) => i !== -1)
+  for (const role of ['name', 'category', 'brand'] as const) {
+    index[role] = findColumn(header.names, given[role] ?? DEFAULT_COLUMNS[role])
+    if (index[role] === -1 && given[role]) throw missing(role, given[role]!)
+  }
+  const used = Object.values(index).filter((i) => i !== -1)
   if (new Set(used).size !== used.length) {
-    throw new RecsysError('USAGE', `${label}: two roles map to the same column`, 'Give each of --user-col, --product-col, --event-col, --time-col and --name-col its own column.')
+    throw new RecsysError('USAGE', `${label}: two roles map to the same column`, 'Give each of --user-col, --product-col, --event-col, --time-col, --name-col, --category-col and --brand-col its own column.')
   }
   const warnings: string[] = []
   const seen = new Map<string, number>()
@@ -162,6 +179,8 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
       event: index.event === -1 ? null : header.names[index.event],
       time: header.names[index.time],
       name: index.name === -1 ? null : header.names[index.name],
+      category: index.category === -1 ? null : header.names[index.category],
+      brand: index.brand === -1 ? null : header.names[index.brand],
     },
     warnings,
   }
@@ -260,7 +279,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     throw new RecsysError('NO_DATA', `${label} has a header but no data rows`, 'Pass a CSV with at least one data row.')
   }
   options.onProgress?.({phase: 'clean', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes: csv.totalBytes, elapsedMs: Date.now() - started})
-  const {users, products, events, productName, dropped, sampleLines} = read
+  const {users, products, events, productName, productCategory, productBrand, dropped, sampleLines} = read
   const noteLine = (reason: DropReason, line: number): void => {
     const lines = (sampleLines[reason] ??= [])
     if (lines.length < SAMPLE_LINES) lines.push(line)
@@ -333,6 +352,8 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   const productText = invert(productMap.map, productMap.count, productIds.values)
   const eventText = invert(eventMap.map, eventMap.count, events.texts())
   const nameOf = mergedNames(productIds.map, productMap.map, productMap.count, productName)
+  const categoryOf = mergedNames(productIds.map, productMap.map, productMap.count, productCategory)
+  const brandOf = mergedNames(productIds.map, productMap.map, productMap.count, productBrand)
   const eventCounts = new Int32Array(eventMap.count)
   for (let i = 0; i < kept; i++) eventCounts[outEvent[i]]++
 
@@ -394,6 +415,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
       p[at + 3] = outTs[i]
     })
     for (const sql of DATASET_INDEXES) db.exec(sql)
+    replaceLogAttributes(db, productText, categoryOf, brandOf, nameOf)
     writeColumn(db, 'interactions.user_key', outUser)
     writeColumn(db, 'interactions.product_key', outProduct)
     writeColumn(db, 'interactions.event_key', outEvent)
@@ -421,6 +443,26 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     return {...result, elapsedMs: Date.now() - started}
   } finally {
     db.pragma(`cache_size = ${cacheBefore}`)
+  }
+}
+
+/**
+ * Attributes the log itself carries (category, brand) go to the catalog as source 'log', replacing
+ * the last prepare's; rows a `recsys catalog` import wrote are kept as they are.
+ */
+function replaceLogAttributes(
+  db: Db,
+  ids: string[],
+  categories: Array<string | undefined>,
+  brands: Array<string | undefined>,
+  names: Array<string | undefined>,
+): void {
+  db.exec("DELETE FROM catalog WHERE source = 'log'")
+  const now = new Date().toISOString()
+  const insert = db.prepare("INSERT OR IGNORE INTO catalog (product_id, name, category, brand, source, updated_at) VALUES (?, ?, ?, ?, 'log', ?)")
+  for (let i = 0; i < ids.length; i++) {
+    if (categories[i] === undefined && brands[i] === undefined) continue
+    insert.run(ids[i], names[i] ?? null, categories[i] ?? null, brands[i] ?? null, now)
   }
 }
 

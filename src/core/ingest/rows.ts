@@ -28,6 +28,8 @@ export interface RowLayout {
   event: number
   time: number
   name: number
+  category: number
+  brand: number
   width: number
   /** Column names, for messages. */
   names: {user: string; product: string; event: string | null}
@@ -63,8 +65,10 @@ export class RowIngest {
   readonly users = new Dictionary()
   readonly products = new Dictionary()
   readonly events = new Dictionary()
-  /** Product name by product key, from the first row that names it. */
+  /** Product name, category and brand by product key, each from the first row that gives it. */
   readonly productName: Array<string | undefined> = []
+  readonly productCategory: Array<string | undefined> = []
+  readonly productBrand: Array<string | undefined> = []
   readonly user = new Growable(Int32Array, 1 << 16)
   readonly product = new Growable(Int32Array, 1 << 16)
   readonly event = new Growable(Int32Array, 1 << 16)
@@ -149,6 +153,14 @@ export class RowIngest {
     if (layout.name !== -1 && this.productName[p] === undefined) {
       const name = fields[layout.name].trim()
       if (name !== '') this.productName[p] = name
+    }
+    if (layout.category !== -1 && this.productCategory[p] === undefined) {
+      const category = fields[layout.category].trim()
+      if (category !== '') this.productCategory[p] = category
+    }
+    if (layout.brand !== -1 && this.productBrand[p] === undefined) {
+      const brand = fields[layout.brand].trim()
+      if (brand !== '') this.productBrand[p] = brand
     }
     this.user.push(this.users.intern(user))
     this.product.push(p)

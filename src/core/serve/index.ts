@@ -1,53 +1,262 @@
-import {loadStoredAudiences} from '../audience/stored.js'
+import {existsSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+
+import {canonicalProductId, type FoundProduct, mergeText, rankProduct, type RankedAnswer} from '../audience/answer.js'
+import {AudienceEngine, type ShippedMeta} from '../audience/model.js'
+import {flatHeads, type FlatLists, loadFlatLists, loadShippedModel} from '../audience/model-store.js'
+import {idNormaliser, productIdsAreIntegers} from '../catalog/catalog.js'
+import {RecsysError} from '../errors.js'
+import {DAY_MS} from '../ingest/timestamps.js'
+import type {ContentIndex, ProductText} from '../rankings/content.js'
 import {readColumn} from '../store/columns.js'
-import type {Db} from '../store/open.js'
+import {openStore} from '../store/open.js'
 import {requireFreshRun} from '../store/runs.js'
+import {buildIdIndex, type IdIndexData, lookupId} from '../util/id-index.js'
 
 /**
- * Everything the server answers from, loaded once from a trained store: each product's audience
- * (user keys, scores) and, per user that appears in any audience, the JSON fragment of its entry
- * up to the rank. Response bodies are concatenations of these pieces; nothing is looked up in
- * SQLite and nothing goes through JSON.stringify per request.
+ * Everything a server answers from, as typed arrays only, so it can be built on a worker thread and
+ * handed to the request thread as transferred ArrayBuffers: nothing is rebuilt on the event loop,
+ * and a retrain never stalls requests.
  */
-export interface AudienceIndex {
+export interface ServeIndexData {
   modelVersion: number
+  datasetVersion: number
+  featuresRunId: number
   trainedAt: string
-  topN: number
-  products: number
+  meta: ShippedMeta
+  integerIds: boolean
   users: number
-  /** product id → position in the arrays below. */
-  productIndex: Map<string, number>
-  productIds: string[]
-  offsets: Int32Array
-  userKeys: Int32Array
-  scores: Float64Array
-  coldStart: Int32Array
-  /** user key → '{"customer_id":"…","score":…,"rank":' */
-  fragment: Map<number, string>
-  /** user key → customer id and score as written in responses (CSV). */
-  customerId: Map<number, string>
-  scoreText: Map<number, string>
+  prior: Int32Array
+  priorScore: Float32Array
+  engagementOrder: Int32Array
+  engagement: Float64Array
+  interOffsets: Int32Array
+  interUsers: Int32Array
+  exhausted?: Uint8Array
+  lists: FlatLists
+  content?: ContentIndex
+  products: IdIndexData
+  /** Product names, UTF-8: key k at nameBytes[nameOffsets[k] .. nameOffsets[k+1]) (empty: none). */
+  nameBytes: Uint8Array
+  nameOffsets: Int32Array
+  /** Customer ids by user key, UTF-8. */
+  userBytes: Uint8Array
+  userOffsets: Int32Array
+  interactions: Int32Array
+  distinct: Int32Array
+  /** Last activity as whole UTC days since 1970. */
+  lastDay: Int32Array
+  /** Catalog products added after train (ranked live by their attributes), as JSON [[id, name, category, brand], …]. */
+  lateCatalog: string
 }
 
-export function loadAudienceIndex(db: Db): AudienceIndex {
-  const train = requireFreshRun<{params: {topN: number}}>(db, 'train')
-  const topN = (train.params as {topN: number}).topN
-  const {productIds, index: productIndex, offsets, users: userKeys, scores} = loadStoredAudiences(db, {onlyStored: true})
-  const coldStart = readColumn<Int32Array>(db, 'audience.cold_start') ?? new Int32Array(0)
-  const engagement = readColumn<Float64Array>(db, 'features.engagement') ?? new Float64Array(0)
-  const needed = new Set<number>(userKeys)
-  for (const u of coldStart) needed.add(u)
-  const idOf = db.prepare('SELECT user_id FROM users WHERE user_key = ?').pluck()
-  const fragment = new Map<number, string>()
-  const customerId = new Map<number, string>()
-  const scoreText = new Map<number, string>()
-  for (const u of needed) {
-    const id = idOf.get(u) as string
-    const score = String(Number((engagement[u] ?? 0).toFixed(6)))
-    customerId.set(u, id)
-    scoreText.set(u, score)
-    fragment.set(u, `{"customer_id":${JSON.stringify(id)},"score":${score},"rank":`)
+function utf8Arena(values: Iterable<string | null>, count: number): {bytes: Uint8Array; offsets: Int32Array} {
+  const parts: Buffer[] = []
+  const offsets = new Int32Array(count + 1)
+  let k = 0
+  let at = 0
+  for (const v of values) {
+    const b = Buffer.from(v ?? '', 'utf8')
+    parts.push(b)
+    at += b.length
+    offsets[++k] = at
   }
-  const users = db.prepare('SELECT count(*) FROM users').pluck().get() as number
-  return {modelVersion: train.runId, trainedAt: train.finishedAt, topN, products: productIds.length, users, productIndex, productIds, offsets, userKeys, scores, coldStart, fragment, customerId, scoreText}
+  const bytes = new Uint8Array(at)
+  let w = 0
+  for (const b of parts) {
+    bytes.set(b, w)
+    w += b.length
+  }
+  return {bytes, offsets}
+}
+
+/** Reads a trained store into a ServeIndexData (on whichever thread calls it). */
+export function buildServeIndexData(dbPath: string): ServeIndexData {
+  const db = openStore(dbPath, {readonly: true})
+  try {
+    const train = requireFreshRun<{meta: ShippedMeta}>(db, 'train')
+    const meta = train.summary.meta
+    if (!meta) throw new RecsysError('STALE_STAGE', 'the trained model in this store was made by an older recsys', 'Run `recsys train` again.')
+    const parts = loadShippedModel(db, meta)
+    const productIds = db.prepare('SELECT product_id FROM products ORDER BY product_key').pluck().all() as string[]
+    const names = db.prepare('SELECT name FROM products ORDER BY product_key').pluck().all() as Array<string | null>
+    const userCount = db.prepare('SELECT count(*) FROM users').pluck().get() as number
+    const users = utf8Arena(db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().iterate() as IterableIterator<string>, userCount)
+    const nameArena = utf8Arena(names, names.length)
+    const lastTs = readColumn<Float64Array>(db, 'features.last_ts_ms') ?? new Float64Array(userCount)
+    const lastDay = new Int32Array(lastTs.length)
+    for (let u = 0; u < lastTs.length; u++) lastDay[u] = Math.floor(lastTs[u] / DAY_MS)
+    const late = db
+      .prepare('SELECT c.product_id, c.name, c.category, c.brand FROM catalog c WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.product_id = c.product_id)')
+      .raw()
+      .all()
+    return {
+      modelVersion: train.runId,
+      datasetVersion: train.datasetVersion ?? 0,
+      featuresRunId: train.inputs.features ?? 0,
+      trainedAt: train.finishedAt,
+      meta,
+      integerIds: productIdsAreIntegers(db),
+      users: userCount,
+      prior: parts.prior,
+      priorScore: parts.priorScore,
+      engagementOrder: parts.engagementOrder,
+      engagement: parts.engagement,
+      interOffsets: parts.interactors.offsets,
+      interUsers: parts.interactors.cols,
+      exhausted: parts.exhausted,
+      lists: loadFlatLists(db, meta.nProducts),
+      content: parts.content,
+      products: buildIdIndex(productIds),
+      nameBytes: nameArena.bytes,
+      nameOffsets: nameArena.offsets,
+      userBytes: users.bytes,
+      userOffsets: users.offsets,
+      interactions: readColumn<Int32Array>(db, 'features.interactions') ?? new Int32Array(userCount),
+      distinct: readColumn<Int32Array>(db, 'features.distinct_products') ?? new Int32Array(userCount),
+      lastDay,
+      lateCatalog: JSON.stringify(late),
+    }
+  } finally {
+    db.close()
+  }
+}
+
+/** The ArrayBuffers of an index, to transfer rather than copy between threads. */
+export function transferList(d: ServeIndexData): ArrayBuffer[] {
+  const arrays: Array<ArrayBufferView | undefined> = [
+    d.prior,
+    d.priorScore,
+    d.engagementOrder,
+    d.engagement,
+    d.interOffsets,
+    d.interUsers,
+    d.exhausted,
+    d.lists.headOffsets,
+    d.lists.headUsers,
+    d.lists.headScores,
+    d.lists.cappedOffsets,
+    d.lists.cappedUsers,
+    d.lists.cappedScores,
+    d.lists.cappedOrigins,
+    d.content?.idf,
+    d.content?.offsets,
+    d.content?.users,
+    d.content?.affinity,
+    d.products.units,
+    d.products.offsets,
+    d.products.slots,
+    d.nameBytes,
+    d.nameOffsets,
+    d.userBytes,
+    d.userOffsets,
+    d.interactions,
+    d.distinct,
+    d.lastDay,
+  ]
+  const seen = new Set<ArrayBuffer>()
+  for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer && a.byteLength > 0) seen.add(a.buffer)
+  return [...seen]
+}
+
+const WORKER_URL = new URL('./index-worker.js', import.meta.url)
+
+/**
+ * Builds the index off the request thread: on a worker thread when the compiled worker is there
+ * (the CLI), else in this thread (tests run the TypeScript sources).
+ */
+export function loadServeIndexData(dbPath: string): Promise<ServeIndexData> {
+  const file = fileURLToPath(WORKER_URL)
+  if (!existsSync(file)) return Promise.resolve().then(() => buildServeIndexData(dbPath))
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, {workerData: {dbPath}})
+    worker.once('message', (m: {ok: true; data: ServeIndexData} | {ok: false; error: {code: string; message: string; hint: string}}) => {
+      void worker.terminate()
+      if (m.ok) resolve(m.data)
+      else reject(m.error.code ? new RecsysError(m.error.code as never, m.error.message, m.error.hint) : new Error(m.error.message))
+    })
+    worker.once('error', reject)
+  })
+}
+
+/** Decodes a UTF-8 slice of an arena. */
+function text(bytes: Uint8Array, offsets: Int32Array, k: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + offsets[k], offsets[k + 1] - offsets[k]).toString('utf8')
+}
+
+/** A ready index on the request thread: ranks, and spells out members. */
+export class ServeIndex {
+  readonly engine: AudienceEngine
+  readonly meta: ShippedMeta
+  private readonly normalise: (raw: string) => string | null | undefined
+  private readonly late: Map<string, ProductText>
+  private readonly dayText = new Map<number, string>()
+
+  constructor(readonly data: ServeIndexData) {
+    this.meta = data.meta
+    this.engine = new AudienceEngine({
+      meta: data.meta,
+      prior: data.prior,
+      priorScore: data.priorScore,
+      engagementOrder: data.engagementOrder,
+      engagement: data.engagement,
+      interactors: {nRows: data.interOffsets.length - 1, offsets: data.interOffsets, cols: data.interUsers},
+      exhausted: data.exhausted,
+      heads: flatHeads(data.lists),
+      content: data.content,
+    })
+    this.normalise = idNormaliser(data.integerIds)
+    this.late = new Map((JSON.parse(data.lateCatalog) as Array<[string, string | null, string | null, string | null]>).map(([id, name, category, brand]) => [id, {name, category, brand}]))
+  }
+
+  get products(): number {
+    return this.data.products.offsets.length - 1
+  }
+
+  /** Products whose audience starts from a stored per-product list (the rest follow the prior order). */
+  get storedLists(): number {
+    if (this.listCount === undefined) {
+      const {headOffsets, cappedOffsets} = this.data.lists
+      let n = 0
+      for (let p = 0; p + 1 < headOffsets.length; p++) if (headOffsets[p + 1] > headOffsets[p] || (cappedOffsets && cappedOffsets[p + 1] > cappedOffsets[p])) n++
+      this.listCount = n
+    }
+    return this.listCount
+  }
+
+  private listCount?: number
+
+  /** The audience of a product id (and, for an unknown one, its attributes). */
+  rank(rawId: string, n: number, attributes?: ProductText, skip?: (u: number) => boolean): RankedAnswer {
+    const id = canonicalProductId(rawId, this.normalise)
+    const key = lookupId(this.data.products, id)
+    const product: FoundProduct | undefined = key === -1 ? undefined : {key, name: this.productName(key)}
+    const described = product ? undefined : mergeText(this.late.get(id), attributes)
+    return rankProduct(this.engine, id, product, described, n, skip)
+  }
+
+  productName(key: number): string | null {
+    const d = this.data
+    return d.nameOffsets[key + 1] > d.nameOffsets[key] ? text(d.nameBytes, d.nameOffsets, key) : null
+  }
+
+  productId(key: number): string {
+    const d = this.data.products
+    return String.fromCharCode(...d.units.subarray(d.offsets[key], d.offsets[key + 1]))
+  }
+
+  customerId(u: number): string {
+    return text(this.data.userBytes, this.data.userOffsets, u)
+  }
+
+  lastSeen(u: number): string {
+    const day = this.data.lastDay[u]
+    let t = this.dayText.get(day)
+    if (t === undefined) {
+      t = new Date(day * DAY_MS).toISOString().slice(0, 10)
+      this.dayText.set(day, t)
+    }
+    return t
+  }
 }

@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto'
+
 /** The merchant page: one HTML document, no build step, no framework. */
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
@@ -33,7 +35,7 @@ export const PAGE_HTML = `<!doctype html>
 <div class="samples">Try: <span id="samples"></span></div>
 <p id="note"></p><p id="error"></p>
 <table id="audience" hidden>
-  <thead><tr><th class="num">rank</th><th>customer_id</th><th class="num">score</th></tr></thead>
+  <thead><tr><th class="num">rank</th><th>customer_id</th><th class="num">score</th><th>why</th></tr></thead>
   <tbody></tbody>
 </table>
 <script>
@@ -52,7 +54,7 @@ async function show(id) {
     const tbody = $('audience').querySelector('tbody');
     tbody.replaceChildren(...data.recommendations.map((r) => {
       const tr = document.createElement('tr');
-      for (const [value, cls] of [[r.rank, 'num'], [r.customer_id, ''], [r.score.toFixed(4), 'num']]) {
+      for (const [value, cls] of [[r.rank, 'num'], [r.customer_id, ''], [r.score.toFixed(4), 'num'], [r.reason, '']]) {
         const td = document.createElement('td'); td.textContent = value; if (cls) td.className = cls; tr.append(td);
       }
       return tr;
@@ -66,8 +68,8 @@ async function show(id) {
 $('search').addEventListener('submit', (e) => { e.preventDefault(); show($('product').value.trim()); });
 (async () => {
   const health = await getJson('/health');
-  $('model').textContent = 'Model v' + health.model_version + ', ' + health.products.toLocaleString() + ' products, trained ' + health.trained_at + '.';
-  for (let n = 1; n <= health.top_n; n++) { const o = document.createElement('option'); o.value = o.textContent = n; if (n === Math.min(10, health.top_n)) o.selected = true; $('n').append(o); }
+  $('model').textContent = 'Model v' + health.model_version + ' (' + health.ranking + '), ' + health.available_products.toLocaleString() + ' products, trained ' + health.trained_at + '.';
+  for (let n = 1; n <= health.max_n; n++) { const o = document.createElement('option'); o.value = o.textContent = n; if (n === Math.min(health.top_n, health.max_n)) o.selected = true; $('n').append(o); }
   const sample = await getJson('/products/sample?n=5');
   $('samples').replaceChildren(...sample.product_ids.map((id) => {
     const b = document.createElement('button'); b.type = 'button'; b.textContent = id;
@@ -78,3 +80,9 @@ $('search').addEventListener('submit', (e) => { e.preventDefault(); show($('prod
 </body>
 </html>
 `
+
+const inline = (tag: string): string => PAGE_HTML.slice(PAGE_HTML.indexOf(`<${tag}>`) + tag.length + 2, PAGE_HTML.indexOf(`</${tag}>`))
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+
+/** The page runs only its own inline script and style, talks only to this server, and is never framed. */
+export const PAGE_CSP = `default-src 'none'; script-src ${sha256(inline('script'))}; style-src ${sha256(inline('style'))}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`

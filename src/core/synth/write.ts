@@ -1,6 +1,4 @@
-import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
-
-import {RecsysError} from '../errors.js'
+import {writeFileAtomically} from '../util/atomic-file.js'
 import {type GenerateOptions, type GenerateSummary, generateReferenceCsv} from './generate.js'
 import {generateLoyalCsv} from './loyal.js'
 
@@ -16,23 +14,5 @@ export function generateCsv(profile: GenerateProfile, options: GenerateOptions, 
  * so a reader never sees half a file and a failure leaves nothing behind.
  */
 export function writeGeneratedCsv(path: string, profile: GenerateProfile, options: GenerateOptions): GenerateSummary {
-  const tmp = `${path}.tmp-${process.pid}`
-  let fd: number
-  try {
-    fd = openSync(tmp, 'w')
-  } catch (error) {
-    throw new RecsysError('USAGE', `cannot write ${path}: ${(error as Error).message}`, 'Check that the folder exists and is writable.')
-  }
-  try {
-    const summary = generateCsv(profile, options, (chunk) => {
-      writeSync(fd, chunk)
-    })
-    closeSync(fd)
-    renameSync(tmp, path)
-    return summary
-  } catch (error) {
-    closeSync(fd)
-    rmSync(tmp, {force: true})
-    throw error
-  }
+  return writeFileAtomically(path, (write) => generateCsv(profile, options, write))
 }

@@ -1,25 +1,36 @@
-import {writeFileSync} from 'node:fs'
+import {renameSync, writeFileSync} from 'node:fs'
 
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
+import {AudienceService} from '../../../src/core/audience/answer.js'
 import {runTrain} from '../../../src/core/audience/train.js'
 import {runLoad} from '../../../src/core/bench/load.js'
 import {runFeatures} from '../../../src/core/engagement/stage.js'
 import {prepareDataset} from '../../../src/core/ingest/prepare.js'
 import {type RunningServer, startServer} from '../../../src/core/serve/server.js'
-import {openStore} from '../../../src/core/store/open.js'
+import {closeStore, openStore} from '../../../src/core/store/open.js'
 import {generateReferenceCsv} from '../../../src/core/synth/generate.js'
 import {tempDir} from '../../helpers/tmp.js'
 
-const Serve = suite<{tmp: ReturnType<typeof tempDir>; dbPath: string; server: RunningServer; base: string; known: string}>('serve', {} as never)
+const Serve = suite<{tmp: ReturnType<typeof tempDir>; dbPath: string; csv: string; server: RunningServer; base: string; known: string; ids: string[]}>('serve', {} as never)
 
-async function trainStore(dbPath: string, csv: string, topN: number): Promise<void> {
+async function trainStore(dbPath: string, csv: string, ranker: 'auto' | 'engagement' = 'auto'): Promise<void> {
   const db = openStore(dbPath)
   await prepareDataset(db, {source: {kind: 'file', path: csv}})
   runFeatures(db)
-  runTrain(db, {topN, skipEval: true})
-  db.close()
+  await runTrain(db, {ranker, skipEval: ranker !== 'auto'})
+  closeStore(db)
+}
+
+/** The same question answered by the CLI's service, straight from the store. */
+function cliAnswer(dbPath: string, id: string, n: number): unknown {
+  const db = openStore(dbPath, {readonly: true})
+  try {
+    return new AudienceService(db).answer(id, n)
+  } finally {
+    db.close()
+  }
 }
 
 Serve.before(async (ctx) => {
@@ -27,12 +38,14 @@ Serve.before(async (ctx) => {
   ctx.dbPath = ctx.tmp.file('s.db')
   const parts: string[] = []
   generateReferenceCsv({rows: 5000, seed: 4}, (c) => parts.push(c))
-  const csv = ctx.tmp.file('g.csv')
-  writeFileSync(csv, parts.join(''))
-  await trainStore(ctx.dbPath, csv, 20)
+  ctx.csv = ctx.tmp.file('g.csv')
+  writeFileSync(ctx.csv, parts.join(''))
+  await trainStore(ctx.dbPath, ctx.csv)
   ctx.server = await startServer({dbPath: ctx.dbPath, port: 0, host: '127.0.0.1', reloadCheckMs: 60_000})
   ctx.base = `http://127.0.0.1:${ctx.server.port}`
-  ctx.known = ctx.server.index().productIds[3]
+  const ix = ctx.server.state().index
+  ctx.ids = Array.from({length: ix.meta.nData}, (_, k) => ix.productId(k))
+  ctx.known = ctx.ids[3]
 })
 Serve.after(async (ctx) => {
   await ctx.server.close()
@@ -44,58 +57,66 @@ async function get(url: string, init?: RequestInit): Promise<{status: number; ty
   return {status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text(), headers: res.headers}
 }
 
-Serve('GET /recommend/:id returns the precomputed audience, identical to the store', async (ctx) => {
-  const r = await get(`${ctx.base}/recommend/${ctx.known}?n=7`)
-  assert.is(r.status, 200)
-  assert.match(r.type, /application\/json/)
-  const body = JSON.parse(r.text)
-  assert.equal(Object.keys(body), ['product_id', 'recommendations', 'count', 'note', 'model_version'])
-  assert.is(body.product_id, ctx.known)
-  assert.is(body.count, 7)
-  assert.equal(body.recommendations.map((x: {rank: number}) => x.rank), [1, 2, 3, 4, 5, 6, 7])
-  for (let i = 1; i < 7; i++) assert.ok(body.recommendations[i].score <= body.recommendations[i - 1].score)
-  assert.is(body.note, null)
-  const again = JSON.parse((await get(`${ctx.base}/recommend/${ctx.known}?n=7`)).text)
-  assert.equal(again, body, 'the cached body is the same answer')
+Serve('GET /recommend/:id is the CLI answer, byte for byte once parsed: same keys, ranks, scores and notes', async (ctx) => {
+  for (const [id, n] of [[ctx.known, 7], [ctx.ids[0], 100], ['NEW-PRODUCT', 3], [`${ctx.known}.0`, 20]] as const) {
+    const r = await get(`${ctx.base}/recommend/${encodeURIComponent(id)}?n=${n}`)
+    assert.is(r.status, 200)
+    assert.match(r.type, /application\/json/)
+    assert.equal(JSON.parse(r.text), cliAnswer(ctx.dbPath, id, n), `${id}, n=${n}`)
+  }
   const defaultN = JSON.parse((await get(`${ctx.base}/recommend/${ctx.known}`)).text)
   assert.is(defaultN.count, 10)
+  const cold = JSON.parse((await get(`${ctx.base}/recommend/NEW-PRODUCT?n=3`)).text)
+  assert.is(cold.cold_start, true)
+  assert.match(cold.note, /NEW-PRODUCT is not in the data/)
 })
 
-Serve('unknown product: the cold-start audience with a note', async (ctx) => {
-  const body = JSON.parse((await get(`${ctx.base}/recommend/NEW-PRODUCT?n=3`)).text)
-  assert.is(body.count, 3)
-  assert.match(body.note, /NEW-PRODUCT is not in the data/)
+Serve('an unknown product described by ?name= gets a content audience', async (ctx) => {
+  const name = ctx.server.state().index.productName(0) ?? ''
+  const r = JSON.parse((await get(`${ctx.base}/recommend/LAUNCH-1?n=5&name=${encodeURIComponent(name)}`)).text)
+  assert.is(r.new_product, true)
+  assert.is(r.ranking, 'content')
+  assert.match(r.note, /similarity of name\/category\/brand/)
+  assert.is(r.count, 5)
 })
 
-Serve('n must be 1…top-n: 422 with a JSON error body, non-numeric included', async (ctx) => {
-  for (const n of ['0', '21', 'abc', '-1', '2.5']) {
+Serve('n must be 1…max-n and the id non-empty: 422 with a JSON error body', async (ctx) => {
+  for (const n of ['0', '101', 'abc', '-1', '2.5']) {
     const r = await get(`${ctx.base}/recommend/${ctx.known}?n=${n}`)
     assert.is(r.status, 422, `n=${n}`)
     const body = JSON.parse(r.text)
     assert.is(body.error.code, 'INVALID_N')
-    assert.match(body.error.message, /from 1 to 20/)
+    assert.match(body.error.message, /from 1 to 100/)
+  }
+  for (const path of ['/recommend/', '/recommend/%20', '/recommend/.csv']) {
+    const r = await get(`${ctx.base}${path}`)
+    assert.is(r.status, 422, path)
+    assert.is(JSON.parse(r.text).error.code, 'EMPTY_ID')
   }
 })
 
-Serve('the CSV download matches the JSON audience', async (ctx) => {
+Serve('the CSV download has the CLI columns and the same members', async (ctx) => {
   const r = await get(`${ctx.base}/recommend/${ctx.known}.csv?n=5`)
   assert.is(r.status, 200)
   assert.match(r.type, /text\/csv/)
   assert.match(r.headers.get('content-disposition') ?? '', /attachment; filename="audience-/)
   const lines = r.text.trim().split('\r\n')
-  assert.is(lines[0], 'rank,customer_id,score')
+  assert.is(lines[0], 'product_id,rank,customer_id,score,interactions,distinct_products,last_seen,reason')
   const body = JSON.parse((await get(`${ctx.base}/recommend/${ctx.known}?n=5`)).text)
-  assert.equal(lines.slice(1).map((l) => l.split(',')[1]), body.recommendations.map((x: {customer_id: string}) => x.customer_id))
+  assert.equal(lines.slice(1).map((l) => l.split(',')[2]), body.recommendations.map((x: {customer_id: string}) => x.customer_id))
 })
 
-Serve('health, metrics, products/sample (seeded), the page', async (ctx) => {
+Serve('health, metrics, products/sample (seeded), the page and its security headers', async (ctx) => {
   const health = JSON.parse((await get(`${ctx.base}/health`)).text)
-  assert.is(health.model_loaded, true)
-  assert.is(health.products, ctx.server.index().products)
-  assert.is(health.top_n, 20)
+  assert.equal(
+    {status: health.status, healthy: health.healthy, available: health.available_products},
+    {status: 'ok', healthy: true, available: ctx.server.state().index.products},
+  )
+  for (const key of ['model_version', 'dataset_version', 'model_dataset_version', 'cached_recommendations', 'trained_at', 'ranking']) assert.ok(key in health, key)
   const metrics = JSON.parse((await get(`${ctx.base}/metrics`)).text)
   assert.ok(metrics.requests['/health 200'] >= 1)
-  assert.ok(metrics.latencyMicros.samples > 0)
+  assert.ok(metrics.latency_micros.samples > 0)
+  assert.is(metrics.workers, 1)
   const a = JSON.parse((await get(`${ctx.base}/products/sample?n=4`)).text)
   const b = JSON.parse((await get(`${ctx.base}/products/sample?n=4`)).text)
   assert.is(a.product_ids.length, 4)
@@ -104,6 +125,10 @@ Serve('health, metrics, products/sample (seeded), the page', async (ctx) => {
   assert.is(page.status, 200)
   assert.match(page.type, /text\/html/)
   assert.match(page.text, /<form id="search">/)
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'sha256-/)
+  assert.is(page.headers.get('x-frame-options'), 'DENY')
+  assert.is(page.headers.get('x-content-type-options'), 'nosniff')
+  assert.is((await get(`${ctx.base}/health`)).headers.get('x-content-type-options'), 'nosniff')
 })
 
 Serve('404 for unknown routes, 405 for other methods, no stack traces', async (ctx) => {
@@ -118,20 +143,43 @@ Serve('404 for unknown routes, 405 for other methods, no stack traces', async (c
   for (const r of [missing, post, bad]) assert.not.match(r.text, /at .*\.(js|ts):\d+/)
 })
 
-Serve('re-training the store is picked up without a restart', async (ctx) => {
-  const before = ctx.server.index().modelVersion
-  const db = openStore(ctx.dbPath)
-  runTrain(db, {topN: 15, skipEval: true})
-  db.close()
-  assert.is(ctx.server.reloadIfChanged(), true)
-  assert.ok(ctx.server.index().modelVersion > before)
-  const r = await get(`${ctx.base}/recommend/${ctx.known}?n=16`)
-  assert.is(r.status, 422, 'the new model has top-n 15')
-  assert.is(JSON.parse((await get(`${ctx.base}/health`)).text).model_version, ctx.server.index().modelVersion)
+Serve('new data makes the model stale (still answering); a new train run is swapped in', async (ctx) => {
+  const before = ctx.server.state().index.data.modelVersion
+  let db = openStore(ctx.dbPath)
+  await prepareDataset(db, {source: {kind: 'file', path: ctx.csv}})
+  closeStore(db)
+  await ctx.server.check()
+  const stale = JSON.parse((await get(`${ctx.base}/health`)).text)
+  assert.is(stale.status, 'stale')
+  assert.is(stale.healthy, false)
+  assert.match(stale.reason, /prepared after this model/)
+  assert.ok(stale.dataset_version > stale.model_dataset_version)
+  assert.is((await get(`${ctx.base}/recommend/${ctx.known}?n=3`)).status, 200, 'still answering from the last good model')
+  db = openStore(ctx.dbPath)
+  runFeatures(db)
+  await runTrain(db, {ranker: 'engagement', skipEval: true})
+  closeStore(db)
+  await ctx.server.check()
+  const fresh = JSON.parse((await get(`${ctx.base}/health`)).text)
+  assert.is(fresh.status, 'ok')
+  assert.ok(fresh.model_version > before)
+  assert.is(fresh.ranking, 'engagement')
+})
+
+Serve('a store file replaced at the same path is reopened, not served from the deleted file', async (ctx) => {
+  const other = ctx.tmp.file('other.db')
+  await trainStore(other, ctx.csv, 'engagement')
+  const db = openStore(other)
+  db.prepare("UPDATE products SET name = 'Renamed In The New File' WHERE product_key = 0").run()
+  closeStore(db)
+  renameSync(other, ctx.dbPath)
+  await ctx.server.check()
+  const body = JSON.parse((await get(`${ctx.base}/recommend/${encodeURIComponent(ctx.ids[0])}?n=2`)).text)
+  assert.is(body.product_name, 'Renamed In The New File')
 })
 
 Serve('the built-in load generator drives the server and counts every answer; it refuses other hosts', async (ctx) => {
-  const report = await runLoad({host: '127.0.0.1', port: ctx.server.port, durationMs: 500, concurrency: 8, productIds: ctx.server.index().productIds, seed: 1, ns: [5, 10]})
+  const report = await runLoad({host: '127.0.0.1', port: ctx.server.port, durationMs: 500, concurrency: 8, productIds: ctx.ids, seed: 1, ns: [5, 10]})
   assert.ok(report.requests > 50)
   assert.is(report.errors, 0)
   assert.ok(report.latencyMs.p50 <= report.latencyMs.p99)

@@ -1,0 +1,199 @@
+import type {ContentIndex} from '../rankings/content.js'
+import {ContentScorer} from '../rankings/content.js'
+import {FROM_HEAD, FROM_PRIOR, type RankingModel, type RankingName, RankScratch, rankTopK} from '../rankings/contract.js'
+import type {PairCsr} from '../matrix/csr.js'
+
+/**
+ * The shipped model as lookups read it: everything `train` stores, in memory or behind a reader.
+ * One engine ranks an audience from it, so the CLI, batch exports and the HTTP API answer alike.
+ */
+export interface ShippedMeta {
+  /** The ranking shipped for products with history. */
+  ranking: RankingName
+  /** What products with no history get: content (by name, category, brand) or engagement. */
+  newProducts: 'content' | 'engagement'
+  interleave: boolean
+  /** Per-product heads are stored to this depth (audiences up to this n are exact). */
+  depth: number
+  /** The audience size reach and the frequency cap are counted on. */
+  topN: number
+  cap: number | null
+  /** Products with history have keys below nData; catalog products without history come after. */
+  nData: number
+  nProducts: number
+  reasons: {head: string; prior: string}
+  newReasons: {head: string; prior: string}
+}
+
+/** A product's stored head (evidence users), and under a cap its served, capped top-n. */
+export interface HeadSource {
+  head(p: number): {users: Int32Array; scores: Float32Array} | undefined
+  capped(p: number): {users: Int32Array; scores: Float32Array; origins: Uint8Array} | undefined
+}
+
+export interface ModelParts {
+  meta: ShippedMeta
+  /** The shipped ranking's prior: users in order, and each user's prior score (by user key). */
+  prior: Int32Array
+  priorScore: Float32Array
+  /** Engagement order and scores: the prior of new products and the cold-start audience. */
+  engagementOrder: Int32Array
+  engagement: Float64Array
+  /** Product → users who interacted with it (ascending), over the whole data. */
+  interactors: PairCsr
+  /** Users a frequency cap has used up (1), left out beyond the capped top-n. */
+  exhausted?: Uint8Array
+  heads: HeadSource
+  /** For ranking a product known only by its attributes. */
+  content?: ContentIndex
+}
+
+/** Where an audience came from. */
+export type AudienceKind = 'history' | 'new' | 'cold'
+
+export interface Ranked {
+  kind: AudienceKind
+  count: number
+  users: Int32Array
+  scores: Float64Array
+  /** FROM_HEAD (product-specific evidence) or FROM_PRIOR, per member. */
+  origins: Uint8Array
+}
+
+/** A model view over stored heads: the contract's merge does the rest. */
+function storedView(name: RankingName | 'random', heads: (p: number) => {users: Int32Array; scores: Float32Array} | undefined, prior: Int32Array, priorScore: (u: number) => number, interleave: boolean, reasons: RankingModel['reasons']): RankingModel {
+  return {
+    name,
+    head(p, depth, users, scores) {
+      const h = heads(p)
+      if (!h) return 0
+      const n = Math.min(depth, h.users.length)
+      for (let i = 0; i < n; i++) {
+        users[i] = h.users[i]
+        scores[i] = h.scores[i]
+      }
+      return n
+    },
+    prior,
+    priorScore,
+    interleave,
+    reasons,
+  }
+}
+
+/**
+ * Ranks audiences from a shipped model. Products with history follow the shipped ranking; products
+ * without (catalog-only, or unknown but described by attributes) follow content; an unknown,
+ * undescribed product gets the cold-start audience (engagement). `skip` leaves users out (a
+ * do-not-target list) and the next best takes each freed place.
+ */
+export class AudienceEngine {
+  readonly meta: ShippedMeta
+  private readonly history: RankingModel
+  private readonly fresh: RankingModel
+  private readonly cold: RankingModel
+  private readonly scratch: RankScratch
+  private scorer?: ContentScorer
+  private readonly marked: Int32Array
+  private markTag = 0
+
+  constructor(readonly parts: ModelParts) {
+    const {meta} = parts
+    this.meta = meta
+    this.history = storedView(meta.ranking, (p) => (p < meta.nData ? parts.heads.head(p) : undefined), parts.prior, (u) => parts.priorScore[u], meta.interleave, meta.reasons)
+    this.fresh = storedView('content', (p) => (p >= meta.nData ? parts.heads.head(p) : undefined), parts.engagementOrder, (u) => parts.engagement[u], false, meta.newReasons)
+    this.cold = storedView('engagement', () => undefined, parts.engagementOrder, (u) => parts.engagement[u], false, {head: meta.newReasons.prior, prior: 'highly engaged customer (cold start)'})
+    this.scratch = new RankScratch(parts.engagement.length, Math.max(16, meta.depth))
+    this.marked = new Int32Array(parts.engagement.length).fill(-1)
+  }
+
+  /** Why a member is there, from its origin and the audience's kind. */
+  reason(kind: AudienceKind, origin: number): string {
+    if (kind === 'cold') return 'highly engaged customer (cold start)'
+    const r = kind === 'history' ? this.meta.reasons : this.meta.newReasons
+    return origin === FROM_HEAD ? r.head : r.prior
+  }
+
+  private buffers(n: number): Ranked {
+    return {kind: 'history', count: 0, users: new Int32Array(n), scores: new Float64Array(n), origins: new Uint8Array(n)}
+  }
+
+  /** The top n for product key p. */
+  rank(p: number, n: number, skip?: (u: number) => boolean): Ranked {
+    const out = this.buffers(n)
+    const {meta, parts} = this
+    out.kind = p < meta.nData ? 'history' : 'new'
+    const model = p < meta.nData ? this.history : this.fresh
+    const exhausted = parts.exhausted
+    const capped = meta.cap !== null ? parts.heads.capped(p) : undefined
+    if (!capped) {
+      const rule = exhausted ? (skip ? (u: number) => exhausted[u] === 1 || skip(u) : (u: number) => exhausted[u] === 1) : skip
+      // Without a cap nothing is exhausted; with one, products without a capped list never had one.
+      out.count = rankTopK(model, p, n, parts.interactors, this.scratch, out.users, out.scores, out.origins, meta.cap !== null ? rule : skip)
+      return out
+    }
+    // Under a cap: the capped top-n as served, then the ranking with used-up users left out.
+    const tag = ++this.markTag
+    let w = 0
+    for (let i = 0; i < capped.users.length && w < n; i++) {
+      const u = capped.users[i]
+      this.marked[u] = tag
+      if (skip && skip(u)) continue
+      out.users[w] = u
+      out.scores[w] = capped.scores[i]
+      out.origins[w] = capped.origins[i]
+      w++
+    }
+    if (w < n) {
+      const rest = n - w
+      const tail = this.buffers(rest)
+      const marked = this.marked
+      const rule = (u: number): boolean => marked[u] === tag || (exhausted !== undefined && exhausted[u] === 1) || (skip !== undefined && skip(u))
+      const got = rankTopK(model, p, rest, parts.interactors, this.scratch, tail.users, tail.scores, tail.origins, rule)
+      for (let i = 0; i < got; i++) {
+        out.users[w] = tail.users[i]
+        // Scores never rise down an audience.
+        out.scores[w] = w > 0 ? Math.min(tail.scores[i], out.scores[w - 1]) : tail.scores[i]
+        out.origins[w] = tail.origins[i]
+        w++
+      }
+    }
+    out.count = w
+    return out
+  }
+
+  /** A product nobody has touched, known by its attributes' token ids: content, then engagement. */
+  rankTokens(tokenIds: number[], n: number, skip?: (u: number) => boolean): Ranked {
+    const out = this.buffers(n)
+    out.kind = 'new'
+    const content = this.parts.content
+    if (!content || tokenIds.length === 0) return this.rankCold(n, skip)
+    this.scorer ??= new ContentScorer(content, this.parts.engagement, this.parts.engagement.length)
+    const scorer = this.scorer
+    const live = storedView('content', () => undefined, this.parts.engagementOrder, (u) => this.parts.engagement[u], false, this.meta.newReasons)
+    const model: RankingModel = {
+      ...live,
+      head: (_p, depth, users, scores) => scorer.score(tokenIds, depth, users, scores),
+    }
+    out.count = rankTopK(model, -1, n, null, this.scratch, out.users, out.scores, out.origins, skip)
+    return out
+  }
+
+  /** The token ids of a description, in the stored content vocabulary. */
+  tokensOf(text: {name?: string; category?: string; brand?: string}): number[] {
+    const content = this.parts.content
+    if (!content) return []
+    this.scorer ??= new ContentScorer(content, this.parts.engagement, this.parts.engagement.length)
+    return this.scorer.tokenIds(text)
+  }
+
+  /** The cold-start audience: the most engaged users. */
+  rankCold(n: number, skip?: (u: number) => boolean): Ranked {
+    const out = this.buffers(n)
+    out.kind = 'cold'
+    out.count = rankTopK(this.cold, -1, n, null, this.scratch, out.users, out.scores, out.origins, skip)
+    return out
+  }
+}
+
+export {FROM_HEAD, FROM_PRIOR}
