@@ -8,7 +8,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {Progress} from '../cli/progress.js'
-import {renderBench} from '../cli/render/bench.js'
+import {renderBench, renderServeBench} from '../cli/render/bench.js'
 import {BENCH_STAGES, type BenchReport, type BenchStage, runBench, type StageRunner} from '../core/bench/run.js'
 import {benchServe, type ServeBenchReport} from '../core/bench/serve-bench.js'
 import {RecsysError} from '../core/errors.js'
@@ -75,19 +75,13 @@ export default class Bench extends BaseCommand<typeof Bench> {
         durationMs: flags.duration * 1000,
         concurrency: flags.concurrency,
         workers: flags['serve-workers'],
-        topN: 20,
         runJs: RUN_JS,
         runStage: spawnStage,
         onProgress: (text) => progress.update(text, text),
       })
       progress.done()
       if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`)
-      const l = report.load
-      this.say(
-        `recsys serve, ${report.workers} worker(s), model of ${report.rows.toLocaleString('en-US')} rows (top-n ${report.topN}); ${l.concurrency} keep-alive connections for ${l.durationSeconds.toFixed(1)} s (50 recommend : 1 health : 1 metrics, n in 5/10/20):\n` +
-          `${l.perSecond.toLocaleString('en-US')} requests/s, ${l.requests.toLocaleString('en-US')} requests, ${l.errors} errors; latency p50 ${l.latencyMs.p50.toFixed(2)} ms, p95 ${l.latencyMs.p95.toFixed(2)} ms, p99 ${l.latencyMs.p99.toFixed(2)} ms\n` +
-          'The load generator shares the machine with the server; wrk gives the server-side ceiling (see README).',
-      )
+      this.say(renderServeBench(report, flags.concurrency))
       return report
     }
     const wanted = flags.stages ? flags.stages.split(',').map((s) => s.trim()) : BENCH_STAGES.filter((s) => s !== 'cf-attempt' || flags.cf)

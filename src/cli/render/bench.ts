@@ -1,4 +1,6 @@
+import type {LoadReport} from '../../core/bench/load.js'
 import type {BenchReport} from '../../core/bench/run.js'
+import type {ServeBenchReport} from '../../core/bench/serve-bench.js'
 import {heading, int, num, table} from './format.js'
 
 export function renderBench(r: BenchReport): string {
@@ -28,4 +30,22 @@ export function renderBench(r: BenchReport): string {
     out.push(table(['stage', 'from', 'to', 'per 10× rows'], r.scaling.map((s) => [s.stage, int(s.fromRows), int(s.toRows), `${num(s.growthPer10x, 1)}×`])))
   }
   return out.join('\n')
+}
+
+export function renderServeBench(r: ServeBenchReport, concurrency: number): string {
+  const row = (what: string, l: LoadReport): Array<string | number> => [what, int(l.perSecond), `${num(l.latencyMs.p50, 2)} ms`, `${num(l.latencyMs.p99, 2)} ms`, int(l.errors), `${int(l.meanBodyBytes)} B`]
+  return [
+    `recsys serve, ${r.workers} worker(s), ${r.ranking} model of ${int(r.rows)} rows; ${concurrency} keep-alive connections from one Node client on the same machine`,
+    table(
+      ['load', 'requests/s', 'p50', 'p99', 'errors', 'mean body'],
+      [
+        row('mix: 50 recommend (n 5/10/20) : 1 health : 1 metrics', r.mix),
+        row('recommend, n = 100', r.n100),
+        row('bare node:http, same body as n = 100', r.bare),
+        row(`mix during a retrain (${r.duringRetrain.swapped ? 'new model swapped in' : 'no swap seen'})`, r.duringRetrain),
+      ],
+      ['left', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    `n = 100 runs at ${num(r.n100OverBare * 100, 0)}% of the bare server's rate (measured side by side in this run).`,
+  ].join('\n')
 }

@@ -217,10 +217,18 @@ export function canonicalProductId(rawId: string, normalise: (raw: string) => st
  * product without (catalog-only, or unknown but described) follows content; an unknown,
  * undescribed one gets the cold-start audience. Notes are written here and only here.
  */
-export function rankProduct(engine: AudienceEngine, id: string, product: FoundProduct | undefined, described: ProductText | undefined, n: number, skip?: (u: number) => boolean): RankedAnswer {
+export function rankProduct(
+  engine: AudienceEngine,
+  id: string,
+  product: FoundProduct | undefined,
+  described: ProductText | undefined,
+  n: number,
+  skip?: (u: number) => boolean,
+  into?: Ranked,
+): RankedAnswer {
   const {meta} = engine
   if (product) {
-    const ranked = engine.rank(product.key, n, skip)
+    const ranked = engine.rank(product.key, n, skip, into)
     const history = product.key < meta.nData
     const notes: string[] = []
     if (!history) notes.push('new product: ranked by similarity of name/category/brand')

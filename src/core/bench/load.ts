@@ -12,6 +12,12 @@ export interface LoadOptions {
   productIds: string[]
   seed: number
   ns?: number[]
+  /** Replaces the recommend mix: every request asks for this path. */
+  path?: string
+  /** Recommend requests only (no health or metrics). */
+  onlyRecommend?: boolean
+  /** Stops early once this says so (checked between requests); durationMs stays the limit. */
+  stopWhen?: () => boolean
 }
 
 export interface LoadReport {
@@ -23,6 +29,8 @@ export interface LoadReport {
   errors: number
   byStatus: Record<string, number>
   latencyMs: {p50: number; p95: number; p99: number; max: number}
+  /** Mean response body, bytes. */
+  meanBodyBytes: number
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/
@@ -42,8 +50,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const byStatus: Record<string, number> = {}
   let errors = 0
   const deadline = Date.now() + options.durationMs
+  const bytes = {total: 0}
   const nextPath = (): string => {
-    const roll = rng.int(52)
+    if (options.path) return options.path
+    const roll = options.onlyRecommend ? 0 : rng.int(52)
     if (roll === 50) return '/health'
     if (roll === 51) return '/metrics'
     return `/recommend/${encodeURIComponent(options.productIds[rng.int(options.productIds.length)])}?n=${ns[rng.int(ns.length)]}`
@@ -52,7 +62,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     new Promise((resolve) => {
       const t = process.hrtime.bigint()
       const req = request({host: options.host, port: options.port, path, agent, method: 'GET'}, (res) => {
-        res.on('data', () => {})
+        res.on('data', (c: Buffer) => (bytes.total += c.length))
         res.on('end', () => {
           latencies.push(Number(process.hrtime.bigint() - t) / 1e6)
           const key = String(res.statusCode)
@@ -71,7 +81,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const started = Date.now()
   await Promise.all(
     Array.from({length: options.concurrency}, async () => {
-      while (Date.now() < deadline) await one(nextPath())
+      while (Date.now() < deadline && !options.stopWhen?.()) await one(nextPath())
     }),
   )
   const seconds = (Date.now() - started) / 1000
@@ -87,5 +97,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     errors,
     byStatus,
     latencyMs: {p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99), max},
+    meanBodyBytes: latencies.length > 0 ? Math.round(bytes.total / latencies.length) : 0,
   }
 }

@@ -19,29 +19,47 @@ function globalModel(name: RankingModel['name'], score: Float64Array, order: Int
   }
 }
 
+/**
+ * Scales a global score to [0, 1] over the period's users ((x − min) / (max − min)), so every
+ * audience shows a score a person can read; the order is unchanged.
+ */
+function unitScale(score: Float64Array, active: Uint8Array): Float64Array {
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (let u = 0; u < score.length; u++) {
+    if (!active[u]) continue
+    if (score[u] < min) min = score[u]
+    if (score[u] > max) max = score[u]
+  }
+  const out = new Float64Array(score.length)
+  const range = max - min
+  for (let u = 0; u < score.length; u++) if (active[u]) out[u] = range > 0 ? (score[u] - min) / range : 1
+  return out
+}
+
 /** The engagement score of the period (features' formula), highest first; ties by user key. */
 export function fitEngagement(data: RankingData): RankingModel {
   return globalModel('engagement', data.engagement, data.engagementOrder, 'highly engaged customer')
 }
 
-/** Users by their last interaction in the period, latest first (score: epoch ms). */
+/** Users by their last interaction in the period, latest first (score: that time, scaled to [0, 1]). */
 export function fitMostRecent(data: RankingData): RankingModel {
   const last = new Float64Array(data.nUsers)
   for (let i = 0; i < data.rows; i++) last[data.userKey[i]] = data.tsMs[i]
-  return globalModel('most-recent', last, rankUsers(last, data.active), 'active most recently')
+  return globalModel('most-recent', unitScale(last, data.active), rankUsers(last, data.active), 'active most recently')
 }
 
 /** Users by their number of interactions in the period. */
 export function fitMostActive(data: RankingData): RankingModel {
   const count = new Float64Array(data.nUsers)
   for (let i = 0; i < data.rows; i++) count[data.userKey[i]]++
-  return globalModel('most-active', count, rankUsers(count, data.active), 'most interactions')
+  return globalModel('most-active', unitScale(count, data.active), rankUsers(count, data.active), 'most interactions')
 }
 
 /** The original system's rule: events in the last 30 days / (whole days since the last event + 1). */
 export function fitRecencyRule(data: RankingData): RankingModel {
   const score = recencyRuleScores(data.userKey, data.tsMs, data.nUsers, 0, data.rows)
-  return globalModel('recency-rule', score, rankUsers(score, data.active), 'recent and frequent (the original rule)')
+  return globalModel('recency-rule', unitScale(score, data.active), rankUsers(score, data.active), 'recent and frequent (the original rule)')
 }
 
 /**

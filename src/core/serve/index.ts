@@ -3,7 +3,7 @@ import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
 import {canonicalProductId, type FoundProduct, mergeText, rankProduct, type RankedAnswer} from '../audience/answer.js'
-import {AudienceEngine, type ShippedMeta} from '../audience/model.js'
+import {AudienceEngine, type Ranked, type ShippedMeta} from '../audience/model.js'
 import {flatHeads, type FlatLists, loadFlatLists, loadShippedModel} from '../audience/model-store.js'
 import {idNormaliser, productIdsAreIntegers} from '../catalog/catalog.js'
 import {RecsysError} from '../errors.js'
@@ -192,6 +192,7 @@ export class ServeIndex {
   private readonly normalise: (raw: string) => string | null | undefined
   private readonly late: Map<string, ProductText>
   private readonly dayText = new Map<number, string>()
+  private readonly scratch: Ranked = {kind: 'history', count: 0, users: new Int32Array(1024), scores: new Float64Array(1024), origins: new Uint8Array(1024)}
 
   constructor(readonly data: ServeIndexData) {
     this.meta = data.meta
@@ -233,7 +234,8 @@ export class ServeIndex {
     const key = lookupId(this.data.products, id)
     const product: FoundProduct | undefined = key === -1 ? undefined : {key, name: this.productName(key)}
     const described = product ? undefined : mergeText(this.late.get(id), attributes)
-    return rankProduct(this.engine, id, product, described, n, skip)
+    // One request at a time per thread: the ranking buffers are reused, not allocated per request.
+    return rankProduct(this.engine, id, product, described, n, skip, this.scratch)
   }
 
   productName(key: number): string | null {
