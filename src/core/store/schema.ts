@@ -92,6 +92,30 @@ export const MIGRATIONS: readonly string[] = [
   -- \`recsys catalog\` (source 'catalog') survive a new prepare; rows read from the log do not.
   CREATE TABLE catalog (product_id TEXT PRIMARY KEY, name TEXT, category TEXT, brand TEXT, source TEXT NOT NULL, updated_at TEXT NOT NULL);
   DELETE FROM runs WHERE stage IN ('features', 'train', 'cf-attempt');
+  -- Campaigns: an exported audience split into treatment and control, and who was in which group
+  -- (audiences change when train runs again; a campaign's groups must not).
+  CREATE TABLE campaigns (
+    campaign_id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    products TEXT NOT NULL,          -- JSON array of product ids
+    ranking TEXT NOT NULL,
+    model_version INTEGER NOT NULL,
+    dataset_version INTEGER NOT NULL,
+    audience_size INTEGER NOT NULL,  -- members, both groups
+    holdout REAL NOT NULL,           -- share of members in control
+    control TEXT NOT NULL,           -- 'holdout' (from the audience) or 'random' (from outside it)
+    params TEXT NOT NULL             -- JSON: n, rules applied and their counts, dedupe
+  );
+  CREATE TABLE campaign_members (
+    campaign_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    grp TEXT NOT NULL,               -- 'treatment' or 'control'
+    rank INTEGER,                    -- null for a random control member
+    PRIMARY KEY (campaign_id, customer_id, product_id)
+  ) WITHOUT ROWID;
+  -- The latest measured lift of each campaign (the JSON of \`recsys campaign report --json\`).
+  CREATE TABLE campaign_results (campaign_id TEXT PRIMARY KEY, measured_at TEXT NOT NULL, result TEXT NOT NULL);
   `,
 ]
 
