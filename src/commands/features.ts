@@ -15,6 +15,7 @@ export default class Features extends BaseCommand<typeof Features> {
   static override examples = [
     {description: 'Score every user', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Other weights and a faster decay', command: '<%= config.bin %> <%= command.id %> --weights volume=0.5,recency=0.2 --decay-days 30'},
+    {description: 'Every user’s features as CSV', command: '<%= config.bin %> <%= command.id %> --out users.csv'},
     {description: 'Custom event weights (unlisted events weigh --other-event-weight)', command: '<%= config.bin %> <%= command.id %> --event-weights purchase=5,cart=3,view=0.5'},
   ]
 
@@ -24,6 +25,8 @@ export default class Features extends BaseCommand<typeof Features> {
     'other-event-weight': Flags.string({description: 'Weight of events not listed in --event-weights.', default: '1'}),
     'decay-days': Flags.string({description: 'Recency decay constant in days.', default: '90'}),
     top: Flags.integer({description: 'Top users to show.', default: 10, min: 0}),
+    out: Flags.string({char: 'o', description: 'Also write every user’s features and score to this CSV (for pandas or a spreadsheet).'}),
+    'raw-csv': Flags.boolean({description: 'With --out: write ids exactly as they are, without neutralising leading = + - @.', default: false}),
   }
 
   public async run(): Promise<FeaturesReport> {
@@ -35,6 +38,8 @@ export default class Features extends BaseCommand<typeof Features> {
         otherEventWeight: Number(flags['other-event-weight']),
         decayDays: Number(flags['decay-days']),
         top: flags.top,
+        out: flags.out,
+        rawCsv: flags['raw-csv'],
       }),
     )
     this.say(renderFeatures(report))

@@ -4,8 +4,11 @@ import {createInterface} from 'node:readline/promises'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {type AnswerStream, MAX_TABLE_ROWS, renderAudience, writeAudienceCsv, writeAudienceJson} from '../cli/render/audience.js'
+import {type AnswerStream, MAX_TABLE_ROWS, renderAudience, renderExportSummary, writeAudienceCsv, writeAudienceJson} from '../cli/render/audience.js'
 import {type AudienceAnswer, AudienceService, DEFAULT_LOOKUP_MAX_N, type RankedAnswer} from '../core/audience/answer.js'
+import {type CampaignSplit, deriveCampaignId, type ExportedAudience, type ExportResult, exportAudiences, type ExportRules} from '../core/campaigns/export.js'
+import {parseHoldout} from '../core/campaigns/holdout.js'
+import {campaignParams, recordCampaign} from '../core/campaigns/store.js'
 import {excerpt, RecsysError} from '../core/errors.js'
 import {useStore} from '../core/store/session.js'
 import {writeFileAtomically} from '../core/util/atomic-file.js'
@@ -45,6 +48,14 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     brand: Flags.string({description: 'For a product the data does not know: its brand.'}),
     strict: Flags.boolean({description: 'Exit non-zero (3) for a product that is not in the data instead of showing the cold-start audience.', default: false}),
     'raw-csv': Flags.boolean({description: 'Write CSV cells exactly as they are, without neutralising leading = + - @ (for pipelines, not spreadsheets).', default: false}),
+    holdout: Flags.string({description: 'Hold out this share of each audience as a control group (1%–50%, e.g. 10%); the campaign is recorded in the store.', helpGroup: 'CAMPAIGN'}),
+    campaign: Flags.string({description: 'Campaign id (keeps each user’s group stable across exports); default: product and date.', helpGroup: 'CAMPAIGN'}),
+    control: Flags.string({description: 'holdout: control from within the audience; random: a control arm of the same size from users outside it (model vs random targeting).', options: ['holdout', 'random'], default: 'holdout', helpGroup: 'CAMPAIGN'}),
+    'exclude-users': Flags.string({description: 'File of customer ids never to target (one per line).', helpGroup: 'CAMPAIGN'}),
+    'exclude-products': Flags.string({description: 'File of product ids to leave out of a batch (out of stock, discontinued).', helpGroup: 'CAMPAIGN'}),
+    'min-score': Flags.string({description: 'End each audience where the score falls below this.', helpGroup: 'CAMPAIGN'}),
+    'max-audiences-per-user': Flags.integer({description: 'A user appears in at most this many audiences of the export.', min: 1, helpGroup: 'CAMPAIGN'}),
+    dedupe: Flags.boolean({description: 'Each user once, under the product that ranks them highest.', default: false, helpGroup: 'CAMPAIGN'}),
   }
 
   public async run(): Promise<AudienceAnswer | {audiences: AudienceAnswer[]} | undefined> {
@@ -54,7 +65,20 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     const attributes = flags.name || flags.category || flags.brand ? {name: flags.name, category: flags.category, brand: flags.brand} : undefined
     if (attributes && ids.length > 1) throw new RecsysError('USAGE', '--name, --category and --brand describe one product', 'Pass a single product id with them.')
     AudienceService.checkN(flags.n, flags['max-n'])
-    return useStore(flags.db, 'read', async (db) => {
+    const holdout = flags.holdout === undefined ? undefined : parseHoldout(flags.holdout)
+    if (flags.holdout !== undefined && holdout === undefined) throw new RecsysError('USAGE', `--holdout ${excerpt(flags.holdout, 20)} must be a share from 1% to 50%`, 'Pass e.g. --holdout 10%.')
+    const minScore = flags['min-score'] === undefined ? undefined : Number(flags['min-score'])
+    if (minScore !== undefined && !Number.isFinite(minScore)) throw new RecsysError('USAGE', `--min-score must be a number (got ${excerpt(flags['min-score']!, 20)})`, 'Pass e.g. --min-score 0.2.')
+    const campaignMode = holdout !== undefined || flags.campaign !== undefined || flags.control === 'random'
+    const rules: ExportRules = {
+      excludeUsers: flags['exclude-users'] ? new Set(readIdFile(flags['exclude-users'], '--exclude-users', 'customer id')) : undefined,
+      excludeProducts: flags['exclude-products'] ? new Set(readIdFile(flags['exclude-products'], '--exclude-products', 'product id')) : undefined,
+      minScore,
+      maxAudiencesPerUser: flags['max-audiences-per-user'],
+      dedupe: flags.dedupe,
+    }
+    const ruled = campaignMode || Object.values(rules).some((v) => v !== undefined && v !== false)
+    return useStore(flags.db, campaignMode ? 'write' : 'read', async (db) => {
       const service = new AudienceService(db, {preload: ids.length >= 200})
       if (ids.length === 0) return this.interactive(service)
       const format = this.format()
@@ -66,24 +90,49 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       if (format === 'table' && !this.jsonEnabled() && perAudience * ids.length > MAX_TABLE_ROWS) {
         throw new RecsysError('USAGE', `a table of ${(perAudience * ids.length).toLocaleString('en-US')} rows is too long to read on a terminal`, 'Use --format csv (or --out audience.csv), or a smaller -n.')
       }
-      const ranked = ids.map((id) => service.rank(id, flags.n, {attributes}))
+      let exported: ExportResult | undefined
+      let campaignId: string | undefined
+      if (ruled) {
+        campaignId = campaignMode ? (flags.campaign ?? deriveCampaignId(ids)) : undefined
+        const split: CampaignSplit | undefined = campaignId ? {campaignId, holdout: holdout ?? 0.1, control: flags.control as 'holdout' | 'random'} : undefined
+        exported = exportAudiences(service, {ids, n: flags.n, rules, campaign: split, attributes})
+        if (split) {
+          const result = exported
+          db.transaction(() => recordCampaign(db, {
+            campaignId: split.campaignId,
+            createdAt: new Date().toISOString(),
+            products: result.audiences.map((a) => a.answer.productId),
+            ranking: service.meta.ranking,
+            modelVersion: service.modelVersion,
+            datasetVersion: service.datasetVersion,
+            audienceSize: result.members.treatment + result.members.control,
+            holdout: split.holdout,
+            control: split.control,
+            params: campaignParams(split, flags.n, result, {...rules, excludeUsers: rules.excludeUsers?.size, excludeProducts: rules.excludeProducts?.size}),
+          }, campaignMembersOf(service, result)))()
+        }
+      }
+      const ranked = exported ? exported.audiences.map((a) => a.answer) : ids.map((id) => service.rank(id, flags.n, {attributes}))
       if (flags.strict) {
         const unknown = ranked.find((r) => r.kind === 'cold')
         if (unknown) throw new RecsysError('NOT_FOUND', `product ${excerpt(unknown.productId, 80)} is not in the data`, 'Check the id, or drop --strict to get the cold-start audience.')
       }
       if (ranked.reduce((a, r) => a + r.ranked.count, 0) > 1000) service.preloadMembers()
-      const streams: AnswerStream[] = ranked.map((r) => ({head: service.describe(r, []), count: r.ranked.count, member: (i) => service.member(r, i)}))
+      const streams: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
       if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${r.note}\n`)
+      const groups = campaignId !== undefined
+      const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap} : undefined
+      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n`)
       if (this.jsonEnabled() || format === 'json') {
-        this.emit((write) => writeAudienceJson(streams, write))
+        this.emit((write) => writeAudienceJson(streams, write, summary ? {campaign: campaignId ?? null, members: summary.members, removed: summary.removed, overlap: summary.overlap} : undefined))
         return undefined
       }
       if (format === 'csv') {
-        const rows = this.emit((write) => writeAudienceCsv(streams, write, flags['raw-csv']))
+        const rows = this.emit((write) => writeAudienceCsv(streams, write, flags['raw-csv'], groups))
         if (flags.out) process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${flags.out}\n`)
         return undefined
       }
-      const text = `${ranked.map((r) => renderAudience(full(service, r))).join('\n\n')}\n`
+      const text = `${streams.map((st) => renderAudience({...st.head, count: st.count, recommendations: Array.from({length: st.count}, (_, i) => st.member(i))})).join('\n\n')}\n`
       this.emit((write) => write(text))
       return undefined
     })
@@ -140,21 +189,46 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
   }
 }
 
+/** An answer's members one at a time: ranked members (with their group in a campaign), then any random control arm. */
+function memberStream(service: AudienceService, r: RankedAnswer, exported?: ExportedAudience): AnswerStream {
+  const ranked = r.ranked.count
+  const control = exported?.randomControl
+  return {
+    head: service.describe(r, []),
+    count: ranked + (control?.length ?? 0),
+    member: (i) => {
+      if (i >= ranked) return service.controlMember(control![i - ranked])
+      const m = service.member(r, i)
+      return exported?.groups ? {...m, group: exported.groups[i]} : m
+    },
+  }
+}
+
+function* campaignMembersOf(service: AudienceService, result: ExportResult): Generator<{customerId: string; productId: string; group: string; rank: number | null}> {
+  for (const a of result.audiences) {
+    const r = a.answer.ranked
+    for (let i = 0; i < r.count; i++) yield {customerId: service.memberFacts(r.users[i]).customerId, productId: a.answer.productId, group: a.groups?.[i] ?? 'treatment', rank: i + 1}
+    for (const u of a.randomControl ?? []) yield {customerId: service.memberFacts(u).customerId, productId: a.answer.productId, group: 'control', rank: null}
+  }
+}
+
 function full(service: AudienceService, r: RankedAnswer): AudienceAnswer {
   return service.describe(r, Array.from({length: r.ranked.count}, (_, i) => service.member(r, i)))
 }
 
-function readIdFile(path: string): string[] {
+/** Ids from a file, one per line (a header line naming the column is skipped); an empty list is an error. */
+function readIdFile(path: string, flag = '--products', what = 'product id'): string[] {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch {
-    throw new RecsysError('FILE_NOT_FOUND', `cannot read --products file ${path}`, 'Pass a text file with one product id per line.')
+    throw new RecsysError('FILE_NOT_FOUND', `cannot read ${flag} file ${path}`, `Pass a text file with one ${what} per line.`)
   }
+  const header = new Set(['product_id', 'customer_id', 'user_id', 'id'])
   const ids = text
     .split(/\r?\n/)
-    .map((s) => s.replace(/^\uFEFF/, '').trim())
-    .filter((s) => s.length > 0 && s.toLowerCase() !== 'product_id')
-  if (ids.length === 0) throw new RecsysError('EMPTY_INPUT', `--products file ${path} holds no ids`, 'Put one product id per line.')
+    .map((s) => s.replace(/^\uFEFF/, '').split(',')[0].trim())
+    .filter((s, i) => s.length > 0 && !(i === 0 && header.has(s.toLowerCase())))
+  if (ids.length === 0) throw new RecsysError('EMPTY_INPUT', `${flag} file ${path} holds no ids`, `Put one ${what} per line.`)
   return ids
 }

@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {test} from 'uvu'
@@ -47,7 +47,7 @@ test('the merchant page in headless Chromium: enter a product id, read the table
     })
     const sample = (await (await fetch(`${base}/products/sample?n=1`)).json()) as {product_ids: string[]}
     const productId = sample.product_ids[0]
-    const page = await browser.newPage()
+    const page = await browser.newPage({acceptDownloads: true})
     await page.goto(base)
     await page.waitForSelector('#samples button')
     await page.fill('#product', productId)
@@ -65,6 +65,28 @@ test('the merchant page in headless Chromium: enter a product id, read the table
     await page.fill('#product', 'NOT-A-PRODUCT')
     await page.click('button[type=submit]')
     await page.waitForFunction(() => (document.getElementById('note')?.textContent ?? '').includes('not in the data'))
+
+    // A merchant who knows a name, not an id: type part of it, pick the product, download a campaign CSV.
+    const named = (await (await fetch(`${base}/recommend/${encodeURIComponent(productId)}?n=1`)).json()) as {product_name: string}
+    const words = named.product_name.split(' ')
+    const partial = `${words[0]} ${words[words.length - 1].slice(0, 3)}`
+    await page.fill('#product', '')
+    await page.type('#product', partial)
+    await page.waitForSelector('#suggest:not([hidden]) li')
+    const suggested = await page.$$eval('#suggest li', (lis) => lis.map((li) => ({id: (li as HTMLElement).dataset.id ?? '', text: li.textContent ?? ''})))
+    assert.ok(suggested.length >= 1 && suggested.length <= 10)
+    for (const s of suggested) assert.ok(s.text.toLowerCase().includes(words[0].toLowerCase()), `suggestion ${s.text} matches what was typed`)
+    await page.click('#suggest li')
+    await page.waitForFunction((id) => (document.getElementById('title')?.textContent ?? '').includes(id), suggested[0].id)
+    const why = await page.$$eval('#audience tbody tr td:nth-child(4)', (tds) => tds.map((td) => td.textContent ?? ''))
+    assert.ok(why.length > 0 && why.every((w) => w.length > 0), 'every member says why it is there')
+    await page.selectOption('#holdout', '20')
+    await page.fill('#campaign', 'launch-test')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')])
+    const csvText = readFileSync(await download.path(), 'utf8').trim().split('\r\n')
+    assert.is(csvText[0], 'product_id,rank,customer_id,score,interactions,distinct_products,last_seen,reason,group')
+    for (const line of csvText.slice(1)) assert.match(line, /,(treatment|control)$/)
+    assert.match(await page.textContent('#campaign-note') ?? '', /campaign launch-test: 20% held out/)
   } finally {
     await browser.close()
     server.kill('SIGTERM')

@@ -13,23 +13,23 @@ export interface AnswerStream {
   member(i: number): AudienceMember
 }
 
-/** The CSV header (RFC 4180, CRLF line ends). */
-export function audienceCsvHeader(): string {
-  return `${AUDIENCE_CSV_COLUMNS.join(',')}\r\n`
+/** The CSV header (RFC 4180, CRLF line ends); a campaign export adds its group column last. */
+export function audienceCsvHeader(groups = false): string {
+  return `${AUDIENCE_CSV_COLUMNS.join(',')}${groups ? ',group' : ''}\r\n`
 }
 
 /** One CSV row: text cells neutralised against formula injection unless `raw`. */
-export function audienceCsvRow(productId: string, m: AudienceMember, raw: boolean): string {
+export function audienceCsvRow(productId: string, m: AudienceMember, raw: boolean, groups = false): string {
   const text = raw ? csvField : safeCsvText
-  return `${text(productId)},${m.rank},${text(m.customer_id)},${m.score},${m.interactions},${m.distinct_products},${m.last_seen},${text(m.reason)}\r\n`
+  return `${text(productId)},${m.rank ?? ''},${text(m.customer_id)},${m.score ?? ''},${m.interactions},${m.distinct_products},${m.last_seen},${text(m.reason)}${groups ? `,${m.group ?? ''}` : ''}\r\n`
 }
 
 /** Every answer as CSV, row by row through `write`. */
-export function writeAudienceCsv(answers: Iterable<AnswerStream>, write: (chunk: string) => void, raw = false): number {
-  write(audienceCsvHeader())
+export function writeAudienceCsv(answers: Iterable<AnswerStream>, write: (chunk: string) => void, raw = false, groups = false): number {
+  write(audienceCsvHeader(groups))
   let rows = 0
   for (const a of answers) {
-    for (let i = 0; i < a.count; i++) write(audienceCsvRow(a.head.product_id, a.member(i), raw))
+    for (let i = 0; i < a.count; i++) write(audienceCsvRow(a.head.product_id, a.member(i), raw, groups))
     rows += a.count
   }
   return rows
@@ -39,10 +39,14 @@ export function writeAudienceCsv(answers: Iterable<AnswerStream>, write: (chunk:
  * Answers as pretty JSON (two-space indent, as --json prints), streamed member by member so a huge
  * audience never sits in memory as one string. One answer is an object; several are {"audiences": […]}.
  */
-export function writeAudienceJson(answers: AnswerStream[], write: (chunk: string) => void): void {
-  const several = answers.length !== 1
+export function writeAudienceJson(answers: AnswerStream[], write: (chunk: string) => void, extra?: Record<string, unknown>): void {
+  const several = answers.length !== 1 || extra !== undefined
   const pad = several ? '    ' : '  '
-  if (several) write('{\n  "audiences": [\n')
+  if (several) {
+    write('{\n')
+    for (const [key, value] of Object.entries(extra ?? {})) write(`  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).split('\n').join('\n  ')},\n`)
+    write('  "audiences": [\n')
+  }
   answers.forEach((a, x) => {
     write(`${several ? '  ' : ''}{`)
     Object.entries(a.head).forEach(([key, value], f) => {
@@ -68,6 +72,29 @@ export function renderAudience(a: AudienceAnswer): string {
   const name = a.product_name ? ` (${a.product_name})` : ''
   const title = `${paint.bold(`Audience for product ${a.product_id}`)}${name}: top ${a.count}, ranked by ${a.ranking}`
   const note = a.note ? `\n${paint.yellow(`Note: ${a.note}`)}` : ''
-  const rows = a.recommendations.map((m) => [m.rank, m.customer_id, num(m.score, 4), int(m.interactions), int(m.distinct_products), m.last_seen, m.reason])
-  return `${title}${note}\n${table(['rank', 'customer_id', 'score', 'interactions', 'products', 'last seen', 'why'], rows, ['right', 'left', 'right', 'right', 'right', 'left', 'left'])}`
+  const groups = a.recommendations.some((m) => m.group)
+  const rows = a.recommendations.map((m) => [m.rank ?? '', m.customer_id, m.score === null ? '' : num(m.score, 4), int(m.interactions), int(m.distinct_products), m.last_seen, m.reason, ...(groups ? [m.group ?? ''] : [])])
+  const head = ['rank', 'customer_id', 'score', 'interactions', 'products', 'last seen', 'why', ...(groups ? ['group'] : [])]
+  return `${title}${note}\n${table(head, rows, ['right', 'left', 'right', 'right', 'right', 'left', 'left', 'left'])}`
+}
+
+/** What the rules of an export did, for stderr. */
+export function renderExportSummary(summary: {campaignId?: string; recorded: boolean; members: {treatment: number; control: number}; removed: Record<string, number>; overlap: {usersInSeveral: number; pairs: Array<{a: string; b: string; shared: number}>} | null}): string {
+  const lines: string[] = []
+  if (summary.campaignId) lines.push(`campaign ${summary.campaignId}: ${int(summary.members.treatment)} treatment, ${int(summary.members.control)} control${summary.recorded ? ' (recorded in the store; measure it with `recsys campaign report ' + summary.campaignId + '`)' : ''}`)
+  const removed = Object.entries(summary.removed).filter(([, n]) => n > 0)
+  if (removed.length > 0) lines.push(`rules: ${removed.map(([k, n]) => `${int(n)} ${RULE_LABEL[k] ?? k}`).join(', ')}; the next best users took the freed places`)
+  if (summary.overlap) {
+    const top = summary.overlap.pairs.slice(0, 3).map((p) => `${p.a}/${p.b} ${int(p.shared)}`)
+    lines.push(`overlap: ${int(summary.overlap.usersInSeveral)} users are in more than one product's top list${top.length ? ` (most shared: ${top.join(', ')})` : ''}`)
+  }
+  return lines.join('\n')
+}
+
+const RULE_LABEL: Record<string, string> = {
+  excludedUsers: 'on the do-not-target list',
+  frequencyCap: 'over the frequency cap',
+  dedupe: 'moved to the product that ranks them higher',
+  belowMinScore: 'below the minimum score',
+  excludedProducts: 'products excluded',
 }

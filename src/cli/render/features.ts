@@ -22,5 +22,6 @@ export function renderFeatures(r: FeaturesReport): string {
       r.top.map((t) => [t.rank, t.customerId, num(t.engagement, 4), ...COMPONENTS.map((c) => num(t.components[c], 3)), int(t.interactions), int(t.distinctProducts), t.lastSeen.slice(0, 10)]),
     ),
   )
+  if (r.exported) out.push(`wrote ${int(r.exported.rows)} users' features to ${r.exported.path}`)
   return out.join('\n')
 }

@@ -14,13 +14,16 @@ export const DEFAULT_LOOKUP_MAX_N = 100
 
 /** One member of an audience, as every output shows it (JSON keys are the API's, snake_case). */
 export interface AudienceMember {
-  rank: number
+  /** Null for a member of a random control arm (drawn from outside the audience, not ranked). */
+  rank: number | null
   customer_id: string
-  score: number
+  score: number | null
   interactions: number
   distinct_products: number
   last_seen: string
   reason: string
+  /** In a campaign export: treatment or control. */
+  group?: 'treatment' | 'control'
 }
 
 /** The one audience answer: the CLI (table, CSV, JSON), batch exports and the HTTP API render it. */
@@ -185,6 +188,23 @@ export class AudienceService {
       trained_at: this.trainedAt,
       dataset_version: this.datasetVersion,
     }
+  }
+
+  /** The model's key of a product id (normalised as prepare did), if it has one. */
+  productKey(rawId: string): number | undefined {
+    const row = this.productStmt.get(canonicalProductId(rawId, this.normalise)) as FoundProduct | undefined
+    return row?.key
+  }
+
+  /** Every user's key and customer id, in key order (one scan; for do-not-target lists). */
+  *userIdRows(): IterableIterator<[number, string]> {
+    yield* this.db.prepare('SELECT user_key, user_id FROM users ORDER BY user_key').raw().iterate() as IterableIterator<[number, string]>
+  }
+
+  /** A member of a random control arm: a user from outside the audience, not ranked. */
+  controlMember(u: number): AudienceMember {
+    const facts = this.memberFacts(u)
+    return {rank: null, customer_id: facts.customerId, score: null, interactions: facts.interactions, distinct_products: facts.distinctProducts, last_seen: facts.lastSeen, reason: 'random control: drawn from users outside the audience', group: 'control'}
   }
 
   /** A few product ids to offer a person at the prompt. */

@@ -3,6 +3,8 @@ import {writeColumn} from '../store/columns.js'
 import {loadDataset} from '../store/dataset.js'
 import type {Db} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
+import {writeFileAtomically} from '../util/atomic-file.js'
+import {writeFeaturesCsv} from './export.js'
 import {COMPONENTS, type Component, computeFeatures, type EngagementOptions, rankUsers, resolveEngagementOptions, type ResolvedEngagementOptions} from './score.js'
 
 export interface TopUser {
@@ -23,6 +25,8 @@ export interface FeaturesReport {
   distribution: {min: number; p25: number; p50: number; p75: number; p90: number; p99: number; max: number; mean: number}
   histogram: Array<{from: number; to: number; users: number}>
   top: TopUser[]
+  /** With --out: where every user's features went. */
+  exported?: {path: string; rows: number}
   elapsedMs: number
 }
 
@@ -35,7 +39,7 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 /** `recsys features`: engagement per user, stored as columns (by user key) and in ranked order. */
-export function runFeatures(db: Db, options: EngagementOptions & {top?: number} = {}): FeaturesReport {
+export function runFeatures(db: Db, options: EngagementOptions & {top?: number; out?: string; rawCsv?: boolean} = {}): FeaturesReport {
   const started = Date.now()
   const params = resolveEngagementOptions(options)
   const data = loadDataset(db)
@@ -87,5 +91,9 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number} 
     writeColumn(db, 'features.last_ts_ms', f.lastTsMs)
     recordRun(db, {stage: 'features', datasetVersion: data.version, params, startedAtMs: started, summary: report})
   })()
+  if (options.out) {
+    const rows = writeFileAtomically(options.out, (write) => writeFeaturesCsv(db, f, write, options.rawCsv))
+    return {...report, exported: {path: options.out, rows}, elapsedMs: Date.now() - started}
+  }
   return {...report, elapsedMs: Date.now() - started}
 }

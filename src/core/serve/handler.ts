@@ -1,3 +1,5 @@
+import {deriveCampaignId} from '../campaigns/export.js'
+import {parseHoldout} from '../campaigns/holdout.js'
 import {isRecsysError} from '../errors.js'
 import type {ProductText} from '../rankings/content.js'
 import {createRng} from '../util/rng.js'
@@ -66,7 +68,7 @@ export interface HandlerOptions {
   metrics: () => MetricsSnapshot & {workers: number}
 }
 
-const ROUTES = new Set(['/health', '/metrics', '/products/sample', '/'])
+const ROUTES = new Set(['/health', '/metrics', '/products/sample', '/products/search', '/'])
 
 /**
  * Routes a request to a reply without reading its body. Only GET (and HEAD) are served. Audience
@@ -117,7 +119,17 @@ export function createHandler(options: HandlerOptions): (method: string, url: st
         rendererFor = index
       }
       const d = index.data
-      if (csv) return {route, reply: csvReply(answer.productId, renderer!.csv(answer))}
+      if (csv) {
+        // ?holdout=10 splits the download into treatment and control by a stable hash of
+        // (campaign, customer): the same split the CLI records (the server itself never writes).
+        const holdoutText = param(query, 'holdout')
+        if (holdoutText === undefined) return {route, reply: csvReply(answer.productId, renderer!.csv(answer))}
+        const holdout = parseHoldout(holdoutText)
+        if (holdout === undefined) return {route, reply: error(422, 'INVALID_HOLDOUT', 'holdout must be a share from 1% to 50%, e.g. holdout=10')}
+        const campaignId = (param(query, 'campaign') ?? '').trim().slice(0, 100) || deriveCampaignId([answer.productId])
+        const reply = csvReply(answer.productId, renderer!.csv(answer, {campaignId, holdout}))
+        return {route, reply: {...reply, headers: {...reply.headers, 'x-recsys-campaign': encodeURIComponent(campaignId)}}}
+      }
       return {route, reply: json(200, renderer!.json(answer, d.modelVersion, d.trainedAt, d.datasetVersion))}
     }
     if (path === '/health') {
@@ -150,6 +162,12 @@ export function createHandler(options: HandlerOptions): (method: string, url: st
       const m = options.metrics()
       const d = index.data
       return {route, reply: json(200, JSON.stringify({workers: m.workers, pid: process.pid, ...describeMetrics(m), model: {version: d.modelVersion, trained_at: d.trainedAt, ranking: d.meta.ranking, products: index.products}}))}
+    }
+    if (path === '/products/search') {
+      const q = (param(query, 'q') ?? '').slice(0, 100)
+      const limit = parseN(query, 10, 50)
+      if (typeof limit !== 'number') return {route, reply: limit}
+      return {route, reply: json(200, JSON.stringify({query: q, products: q.trim() ? index.search(q, limit) : []}))}
     }
     if (path === '/products/sample') {
       const n = parseN(query, 5, 100)

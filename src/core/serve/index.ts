@@ -13,6 +13,7 @@ import {readColumn} from '../store/columns.js'
 import {openStore} from '../store/open.js'
 import {requireFreshRun} from '../store/runs.js'
 import {buildIdIndex, type IdIndexData, lookupId} from '../util/id-index.js'
+import {buildNameIndex, type NameIndexData, searchNames} from './search.js'
 
 /**
  * Everything a server answers from, as typed arrays only, so it can be built on a worker thread and
@@ -47,6 +48,9 @@ export interface ServeIndexData {
   distinct: Int32Array
   /** Last activity as whole UTC days since 1970. */
   lastDay: Int32Array
+  /** Type-ahead over product names, and each product's distinct users (the order of its results). */
+  names: NameIndexData
+  popularity: Int32Array
   /** Catalog products added after train (ranked live by their attributes), as JSON [[id, name, category, brand], …]. */
   lateCatalog: string
 }
@@ -84,6 +88,8 @@ export function buildServeIndexData(dbPath: string): ServeIndexData {
     const userCount = db.prepare('SELECT count(*) FROM users').pluck().get() as number
     const users = utf8Arena(db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().iterate() as IterableIterator<string>, userCount)
     const nameArena = utf8Arena(names, names.length)
+    const popularity = new Int32Array(names.length)
+    for (let p = 0; p < Math.min(names.length, parts.interactors.nRows); p++) popularity[p] = parts.interactors.offsets[p + 1] - parts.interactors.offsets[p]
     const lastTs = readColumn<Float64Array>(db, 'features.last_ts_ms') ?? new Float64Array(userCount)
     const lastDay = new Int32Array(lastTs.length)
     for (let u = 0; u < lastTs.length; u++) lastDay[u] = Math.floor(lastTs[u] / DAY_MS)
@@ -117,6 +123,8 @@ export function buildServeIndexData(dbPath: string): ServeIndexData {
       distinct: readColumn<Int32Array>(db, 'features.distinct_products') ?? new Int32Array(userCount),
       lastDay,
       lateCatalog: JSON.stringify(late),
+      names: buildNameIndex(names, popularity),
+      popularity,
     }
   } finally {
     db.close()
@@ -154,6 +162,11 @@ export function transferList(d: ServeIndexData): ArrayBuffer[] {
     d.interactions,
     d.distinct,
     d.lastDay,
+    d.names.units,
+    d.names.wordOffsets,
+    d.names.postOffsets,
+    d.names.products,
+    d.popularity,
   ]
   const seen = new Set<ArrayBuffer>()
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer && a.byteLength > 0) seen.add(a.buffer)
@@ -246,6 +259,12 @@ export class ServeIndex {
   productId(key: number): string {
     const d = this.data.products
     return String.fromCharCode(...d.units.subarray(d.offsets[key], d.offsets[key + 1]))
+  }
+
+  /** Products whose name matches a type-ahead query: id and name, most popular first. */
+  search(query: string, limit: number): Array<{product_id: string; name: string | null}> {
+    const d = this.data
+    return searchNames(d.names, query, (p) => this.productName(p), d.popularity, limit).map((p) => ({product_id: this.productId(p), name: this.productName(p)}))
   }
 
   customerId(u: number): string {

@@ -8,12 +8,18 @@ export const PAGE_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>recsys audiences</title>
 <style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 56rem; padding: 0 1rem; color: #1d2330; }
+  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #1d2330; }
   h1 { font-size: 1.4rem; margin-bottom: .2rem; }
+  [hidden] { display: none !important; }
   form { display: flex; gap: .5rem; align-items: end; flex-wrap: wrap; margin: 1rem 0; }
-  label { display: flex; flex-direction: column; font-size: .85rem; gap: .2rem; }
+  label { display: flex; flex-direction: column; font-size: .85rem; gap: .2rem; position: relative; }
   input, select, button { font: inherit; padding: .35rem .5rem; }
+  #product { width: 22rem; }
   button { cursor: pointer; }
+  #suggest { position: absolute; top: 100%; left: 0; right: 0; z-index: 2; list-style: none; margin: 0; padding: 0; background: #fff; border: 1px solid #c9d0db; max-height: 18rem; overflow-y: auto; }
+  #suggest li { padding: .3rem .5rem; cursor: pointer; }
+  #suggest li:hover, #suggest li.active { background: #eef2f8; }
+  #suggest .pid { color: #667; font-size: .8rem; margin-left: .4rem; }
   table { border-collapse: collapse; width: 100%; margin-top: .5rem; }
   th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #dde2ea; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -26,31 +32,50 @@ export const PAGE_HTML = `<!doctype html>
 <body>
 <h1>Who should see this product?</h1>
 <p class="muted">The users to target for a product, from the trained recsys model. <span id="model"></span></p>
-<form id="search">
-  <label>Product id <input id="product" name="product" required autocomplete="off"></label>
+<form id="search" autocomplete="off">
+  <label>Product name or id <input id="product" name="product" required placeholder="Start typing a product name">
+    <ul id="suggest" hidden></ul></label>
   <label>Users <select id="n" name="n"></select></label>
   <button type="submit">Show audience</button>
-  <a id="download" href="#" hidden>Download CSV</a>
 </form>
 <div class="samples">Try: <span id="samples"></span></div>
 <p id="note"></p><p id="error"></p>
+<h2 id="title" hidden></h2>
 <table id="audience" hidden>
   <thead><tr><th class="num">rank</th><th>customer_id</th><th class="num">score</th><th>why</th></tr></thead>
   <tbody></tbody>
 </table>
+<form id="export" hidden>
+  <label>Control group <select id="holdout"><option value="" selected>none</option><option value="5">5%</option><option value="10">10%</option><option value="20">20%</option></select></label>
+  <label>Campaign id <input id="campaign" placeholder="product and date"></label>
+  <a id="download" href="#">Download CSV</a>
+  <span class="muted" id="campaign-note"></span>
+</form>
 <script>
 const $ = (id) => document.getElementById(id);
+let current = '';
 async function getJson(url) {
   const res = await fetch(url);
   const body = await res.json();
   if (!res.ok) throw new Error(body.error ? body.error.message : res.statusText);
   return body;
 }
+function updateDownload() {
+  const n = $('n').value, holdout = $('holdout').value, campaign = $('campaign').value.trim();
+  let href = '/recommend/' + encodeURIComponent(current) + '.csv?n=' + n;
+  if (holdout) href += '&holdout=' + holdout + (campaign ? '&campaign=' + encodeURIComponent(campaign) : '');
+  $('download').href = href;
+  const day = new Date().toISOString().slice(0, 10);
+  $('campaign-note').textContent = holdout ? 'campaign ' + (campaign || current.replace(/[^A-Za-z0-9._-]/g, '_') + '-' + day) + ': ' + holdout + '% held out as control (a group column in the CSV)' : '';
+}
 async function show(id) {
-  $('error').textContent = ''; $('note').textContent = '';
+  $('error').textContent = ''; $('note').textContent = ''; $('suggest').hidden = true;
   const n = $('n').value;
   try {
     const data = await getJson('/recommend/' + encodeURIComponent(id) + '?n=' + n);
+    current = data.product_id;
+    $('title').textContent = 'Audience for ' + (data.product_name ? data.product_name + ' (' + data.product_id + ')' : data.product_id) + ', ranked by ' + data.ranking;
+    $('title').hidden = false;
     const tbody = $('audience').querySelector('tbody');
     tbody.replaceChildren(...data.recommendations.map((r) => {
       const tr = document.createElement('tr');
@@ -61,11 +86,33 @@ async function show(id) {
     }));
     $('audience').hidden = false;
     $('note').textContent = data.note || '';
-    const link = $('download');
-    link.href = '/recommend/' + encodeURIComponent(id) + '.csv?n=' + n; link.hidden = false;
-  } catch (e) { $('audience').hidden = true; $('error').textContent = e.message; }
+    $('export').hidden = false;
+    updateDownload();
+  } catch (e) { $('audience').hidden = true; $('export').hidden = true; $('title').hidden = true; $('error').textContent = e.message; }
 }
+let pending = 0;
+$('product').addEventListener('input', () => {
+  const q = $('product').value.trim();
+  const ticket = ++pending;
+  if (q.length < 2) { $('suggest').hidden = true; return; }
+  setTimeout(async () => {
+    if (ticket !== pending) return;
+    const found = await getJson('/products/search?q=' + encodeURIComponent(q) + '&n=10');
+    if (ticket !== pending) return;
+    $('suggest').replaceChildren(...found.products.map((p) => {
+      const li = document.createElement('li');
+      li.textContent = p.name || p.product_id;
+      const id = document.createElement('span'); id.className = 'pid'; id.textContent = p.product_id; li.append(id);
+      li.dataset.id = p.product_id;
+      li.addEventListener('click', () => { $('product').value = p.name || p.product_id; show(p.product_id); });
+      return li;
+    }));
+    $('suggest').hidden = found.products.length === 0;
+  }, 150);
+});
 $('search').addEventListener('submit', (e) => { e.preventDefault(); show($('product').value.trim()); });
+for (const id of ['n', 'holdout', 'campaign']) $(id).addEventListener('input', updateDownload);
+$('n').addEventListener('change', () => { if (current) show(current); });
 (async () => {
   const health = await getJson('/health');
   $('model').textContent = 'Model v' + health.model_version + ' (' + health.ranking + '), ' + health.available_products.toLocaleString() + ' products, trained ' + health.trained_at + '.';

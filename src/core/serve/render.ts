@@ -1,5 +1,6 @@
 import {scoreText, type RankedAnswer} from '../audience/answer.js'
 import {AUDIENCE_CSV_COLUMNS} from '../audience/answer.js'
+import {holdoutGroup} from '../campaigns/holdout.js'
 import {safeCsvText} from '../util/csv.js'
 import type {ServeIndex} from './index.js'
 
@@ -73,11 +74,11 @@ export class BodyRenderer {
     return `${body}],"model_version":${modelVersion},"trained_at":${JSON.stringify(trainedAt)},"dataset_version":${datasetVersion}}`
   }
 
-  csv(r: RankedAnswer): string {
+  csv(r: RankedAnswer, campaign?: {campaignId: string; holdout: number}): string {
     const ix = this.index
     const d = ix.data
     const product = safeCsvText(r.productId)
-    let body = `${AUDIENCE_CSV_COLUMNS.join(',')}\r\n`
+    let body = `${AUDIENCE_CSV_COLUMNS.join(',')}${campaign ? ',group' : ''}\r\n`
     const {users, scores} = r.ranked
     for (let i = 0; i < r.ranked.count; i++) {
       const u = users[i]
@@ -91,7 +92,8 @@ export class BodyRenderer {
         facts = `,${d.interactions[u]},${d.distinct[u]},${ix.lastSeen(u)},`
         this.csvFacts[u] = facts
       }
-      body += `${product},${i + 1}${id}${this.score(u, scores[i])}${facts}${this.reason(r, i).csv}\r\n`
+      const group = campaign ? `,${holdoutGroup(campaign.campaignId, ix.customerId(u), campaign.holdout)}` : ''
+      body += `${product},${i + 1}${id}${this.score(u, scores[i])}${facts}${this.reason(r, i).csv}${group}\r\n`
     }
     return body
   }

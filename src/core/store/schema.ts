@@ -92,6 +92,9 @@ export const MIGRATIONS: readonly string[] = [
   -- \`recsys catalog\` (source 'catalog') survive a new prepare; rows read from the log do not.
   CREATE TABLE catalog (product_id TEXT PRIMARY KEY, name TEXT, category TEXT, brand TEXT, source TEXT NOT NULL, updated_at TEXT NOT NULL);
   DELETE FROM runs WHERE stage IN ('features', 'train', 'cf-attempt');
+  `,
+  // 4: campaigns.
+  `
   -- Campaigns: an exported audience split into treatment and control, and who was in which group
   -- (audiences change when train runs again; a campaign's groups must not).
   CREATE TABLE campaigns (

@@ -1,0 +1,66 @@
+import {RecsysError} from '../errors.js'
+import type {Db} from '../store/open.js'
+import type {CampaignSplit, ExportResult} from './export.js'
+
+export interface CampaignRecord {
+  campaignId: string
+  createdAt: string
+  products: string[]
+  ranking: string
+  modelVersion: number
+  datasetVersion: number
+  audienceSize: number
+  holdout: number
+  control: 'holdout' | 'random'
+  params: Record<string, unknown>
+}
+
+/**
+ * Records a campaign and who was in which group (replacing an earlier export of the same id, whose
+ * groups are the same by construction). Call inside a transaction.
+ */
+export function recordCampaign(db: Db, record: CampaignRecord, members: Iterable<{customerId: string; productId: string; group: string; rank: number | null}>): void {
+  db.prepare('DELETE FROM campaign_members WHERE campaign_id = ?').run(record.campaignId)
+  db.prepare('DELETE FROM campaign_results WHERE campaign_id = ?').run(record.campaignId)
+  db.prepare(
+    'INSERT OR REPLACE INTO campaigns (campaign_id, created_at, products, ranking, model_version, dataset_version, audience_size, holdout, control, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(record.campaignId, record.createdAt, JSON.stringify(record.products), record.ranking, record.modelVersion, record.datasetVersion, record.audienceSize, record.holdout, record.control, JSON.stringify(record.params))
+  const insert = db.prepare('INSERT OR IGNORE INTO campaign_members (campaign_id, customer_id, product_id, grp, rank) VALUES (?, ?, ?, ?, ?)')
+  for (const m of members) insert.run(record.campaignId, m.customerId, m.productId, m.group, m.rank)
+}
+
+export function loadCampaign(db: Db, campaignId: string): CampaignRecord {
+  const row = db.prepare('SELECT * FROM campaigns WHERE campaign_id = ?').get(campaignId) as
+    | {campaign_id: string; created_at: string; products: string; ranking: string; model_version: number; dataset_version: number; audience_size: number; holdout: number; control: string; params: string}
+    | undefined
+  if (!row) {
+    const known = db.prepare('SELECT campaign_id FROM campaigns ORDER BY created_at DESC LIMIT 5').pluck().all() as string[]
+    throw new RecsysError('NOT_FOUND', `no campaign "${campaignId.slice(0, 80)}" in this store`, known.length > 0 ? `Known campaigns: ${known.join(', ')}.` : 'Export one first: recsys recommend PRODUCT --holdout 10% --campaign NAME --out audience.csv')
+  }
+  return {
+    campaignId: row.campaign_id,
+    createdAt: row.created_at,
+    products: JSON.parse(row.products),
+    ranking: row.ranking,
+    modelVersion: row.model_version,
+    datasetVersion: row.dataset_version,
+    audienceSize: row.audience_size,
+    holdout: row.holdout,
+    control: row.control as CampaignRecord['control'],
+    params: JSON.parse(row.params),
+  }
+}
+
+/** The campaign's members: customer id → group and product (a user in several products counts once, in the first group seen). */
+export function campaignMembers(db: Db, campaignId: string): Array<{customerId: string; productId: string; group: 'treatment' | 'control'}> {
+  return (db.prepare('SELECT customer_id, product_id, grp FROM campaign_members WHERE campaign_id = ?').raw().all(campaignId) as Array<[string, string, string]>).map(([customerId, productId, group]) => ({
+    customerId,
+    productId,
+    group: group as 'treatment' | 'control',
+  }))
+}
+
+/** What `recommend` records of an export's campaign. */
+export function campaignParams(split: CampaignSplit, n: number, result: ExportResult, rules: Record<string, unknown>): Record<string, unknown> {
+  return {n, holdout: split.holdout, control: split.control, rules, removed: result.removed, members: result.members}
+}
