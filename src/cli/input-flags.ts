@@ -28,6 +28,7 @@ export const inputFlags = {
   delimiter: Flags.string({description: 'Field delimiter (detected when not given).'}),
   'day-first': Flags.boolean({description: 'Slash dates are D/M/YYYY (default M/D/YYYY, as US spreadsheets write them).', default: false}),
   strict: Flags.boolean({description: 'Fail on the first bad row (naming its line) instead of dropping and counting it.', default: false}),
+  'sql-table': Flags.boolean({description: 'Also fill the interactions table, for querying the store with SQL (it stores the rows a second time).', default: false}),
 }
 
 export interface InputFlagValues {
@@ -44,6 +45,7 @@ export interface InputFlagValues {
   delimiter?: string
   'day-first': boolean
   strict: boolean
+  'sql-table': boolean
 }
 
 /** Prepare options from the parsed flags; no FILE means the bundled fixture (announced via `notice`). */
@@ -74,6 +76,7 @@ export function prepareOptionsFrom(file: string | undefined, flags: InputFlagVal
     delimiter: flags.delimiter,
     dayFirst: flags['day-first'],
     strict: flags.strict,
+    sqlTable: flags['sql-table'],
   }
 }
 

@@ -17,7 +17,7 @@ E2E.before((ctx) => {
   const parts: string[] = []
   generateReferenceCsv({rows: 30_000, seed: 9}, (c) => parts.push(c))
   writeFileSync(ctx.csv, parts.join(''))
-  const r = runCli(['pipeline', ctx.csv, '--db', ctx.db, '--json', '--skip-cf'])
+  const r = runCli(['pipeline', ctx.csv, '--db', ctx.db, '--json', '--skip-cf', '--sql-table'])
   assert.is(r.code, 0, r.stderr + r.stdout)
   assert.equal(JSON.parse(r.stdout).stages.map((s: {stage: string}) => s.stage), ['prepare', 'explore', 'features', 'train'])
 })

@@ -9,7 +9,7 @@ export function datasetOf(rows: Array<[number, number]>, nUsers?: number, nProdu
     nProducts: nProducts ?? Math.max(...rows.map((r) => r[1])) + 1,
     userKey: Int32Array.from(rows, (r) => r[0]),
     productKey: Int32Array.from(rows, (r) => r[1]),
-    eventKey: new Int32Array(rows.length),
+    eventKey: new Uint16Array(rows.length),
     tsMs: Float64Array.from(rows, (_, i) => Date.UTC(2023, 0, 1) + i * 1000),
     eventNames: ['cart'],
     firstTsMs: Date.UTC(2023, 0, 1),

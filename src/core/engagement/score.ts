@@ -103,7 +103,7 @@ export interface UserFeatures {
 export interface InteractionColumns {
   userKey: Int32Array
   productKey: Int32Array
-  eventKey: Int32Array
+  eventKey: Uint16Array
   tsMs: Float64Array
 }
 

@@ -1,50 +1,168 @@
-import {NumberIndex} from '../util/number-index.js'
-
 /**
- * A string ⇄ dense integer dictionary, filled in order of first sight. Plain integer ids
- * ("12345", no sign or leading zero, up to 15 digits) go through a typed-array hash on their
- * value; anything else through a Map. Both share one key space.
+ * A string ⇄ dense integer dictionary, filled in order of first sight, in typed arrays only:
+ * memory grows with the distinct ids, a few bytes each, never with a JS string or object per id.
+ * Plain integer ids ("12345": digits, no leading zero, at most 15) are hashed by value and kept as
+ * Float64 values; any other id's UTF-16 code units go to one growing arena. Both share one key
+ * space; a key's text is made only when asked for.
  */
 export class Dictionary {
-  private readonly byNumber = new NumberIndex()
-  private readonly byText = new Map<string, number>()
-  private readonly raw: Array<string | number> = []
+  /** Per key: the integer value, or NaN for a text id. */
+  private numbers = new Float64Array(1 << 12)
+  /** Per key: where its text starts in the arena (text ids only) and its length. */
+  private textStart = new Int32Array(1 << 12)
+  private textLength = new Int32Array(1 << 12)
+  private units = new Uint16Array(1 << 14)
+  private unitsUsed = 0
+  /** Open-addressing tables of key + 1 (0 = empty), one for numbers, one for texts. */
+  private numSlots = new Int32Array(1 << 12)
+  private textSlots = new Int32Array(1 << 12)
+  private numCount = 0
+  private textCount = 0
+  size = 0
 
-  get size(): number {
-    return this.raw.length
+  private static hashNumber(x: number): number {
+    const lo = x >>> 0
+    const hi = (x / 4_294_967_296) >>> 0
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b)
+    h ^= h >>> 13
+    h = Math.imul(h, 0xc2b2ae35)
+    return (h ^ (h >>> 16)) >>> 0
   }
 
-  intern(value: string): number {
-    const n = plainInteger(value)
-    if (n >= 0) return this.internNumber(n)
-    let key = this.byText.get(value)
-    if (key === undefined) {
-      key = this.raw.length
-      this.byText.set(value, key)
-      this.raw.push(value)
+  private static hashText(s: string): number {
+    let h = 0x811c9dc5
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i)
+      h = Math.imul(h, 0x01000193)
+    }
+    h ^= h >>> 15
+    h = Math.imul(h, 0x2c1b3c6d)
+    return (h ^ (h >>> 12)) >>> 0
+  }
+
+  private hashKeyText(key: number): number {
+    let h = 0x811c9dc5
+    const a = this.textStart[key]
+    const b = a + this.textLength[key]
+    for (let i = a; i < b; i++) {
+      h ^= this.units[i]
+      h = Math.imul(h, 0x01000193)
+    }
+    h ^= h >>> 15
+    h = Math.imul(h, 0x2c1b3c6d)
+    return (h ^ (h >>> 12)) >>> 0
+  }
+
+  private newKey(): number {
+    const key = this.size++
+    if (key === this.numbers.length) {
+      const n = this.numbers.length * 2
+      const numbers = new Float64Array(n)
+      numbers.set(this.numbers)
+      this.numbers = numbers
+      const start = new Int32Array(n)
+      start.set(this.textStart)
+      this.textStart = start
+      const length = new Int32Array(n)
+      length.set(this.textLength)
+      this.textLength = length
     }
     return key
   }
 
+  intern(value: string): number {
+    const n = plainInteger(value)
+    return n >= 0 ? this.internNumber(n) : this.internText(value)
+  }
+
   /** A plain integer id by value. */
   internNumber(n: number): number {
-    const key = this.byNumber.getOrAdd(n, this.raw.length)
-    if (key === this.raw.length) this.raw.push(n)
+    if ((this.numCount + 1) * 2 > this.numSlots.length) this.numSlots = this.rehash(this.numSlots, (k) => Dictionary.hashNumber(this.numbers[k]))
+    const slots = this.numSlots
+    const mask = slots.length - 1
+    let slot = Dictionary.hashNumber(n) & mask
+    for (;;) {
+      const v = slots[slot]
+      if (v === 0) break
+      if (this.numbers[v - 1] === n) return v - 1
+      slot = (slot + 1) & mask
+    }
+    const key = this.newKey()
+    this.numbers[key] = n
+    slots[slot] = key + 1
+    this.numCount++
     return key
   }
 
+  private internText(s: string): number {
+    if ((this.textCount + 1) * 2 > this.textSlots.length) this.textSlots = this.rehash(this.textSlots, (k) => this.hashKeyText(k))
+    const slots = this.textSlots
+    const mask = slots.length - 1
+    let slot = Dictionary.hashText(s) & mask
+    for (;;) {
+      const v = slots[slot]
+      if (v === 0) break
+      if (this.sameText(v - 1, s)) return v - 1
+      slot = (slot + 1) & mask
+    }
+    const key = this.newKey()
+    this.numbers[key] = Number.NaN
+    if (this.unitsUsed + s.length > this.units.length) {
+      const bigger = new Uint16Array(Math.max(this.units.length * 2, this.unitsUsed + s.length))
+      bigger.set(this.units.subarray(0, this.unitsUsed))
+      this.units = bigger
+    }
+    for (let i = 0; i < s.length; i++) this.units[this.unitsUsed + i] = s.charCodeAt(i)
+    this.textStart[key] = this.unitsUsed
+    this.textLength[key] = s.length
+    this.unitsUsed += s.length
+    slots[slot] = key + 1
+    this.textCount++
+    return key
+  }
+
+  private sameText(key: number, s: string): boolean {
+    if (this.textLength[key] !== s.length || !Number.isNaN(this.numbers[key])) return false
+    const a = this.textStart[key]
+    for (let i = 0; i < s.length; i++) if (this.units[a + i] !== s.charCodeAt(i)) return false
+    return true
+  }
+
+  private rehash(old: Int32Array, hashOf: (key: number) => number): Int32Array<ArrayBuffer> {
+    const slots = new Int32Array(old.length * 2)
+    const mask = slots.length - 1
+    for (let s = 0; s < old.length; s++) {
+      const v = old[s]
+      if (v === 0) continue
+      let slot = hashOf(v - 1) & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = v
+    }
+    return slots
+  }
+
+  /** The integer value of a key, or NaN for a text id. */
+  numberOf(key: number): number {
+    return this.numbers[key]
+  }
+
   text(key: number): string {
-    return String(this.raw[key])
+    const n = this.numbers[key]
+    if (!Number.isNaN(n)) return String(n)
+    const a = this.textStart[key]
+    const len = this.textLength[key]
+    return len <= 64 ? String.fromCharCode(...this.units.subarray(a, a + len)) : Buffer.from(this.units.buffer, this.units.byteOffset + a * 2, len * 2).toString('utf16le')
   }
 
   /** The value by key: a number for plain integer ids (canonical by construction), else the text. */
   rawValue(key: number): string | number {
-    return this.raw[key]
+    const n = this.numbers[key]
+    return Number.isNaN(n) ? this.text(key) : n
   }
 
-  /** Every value as text, by key. */
-  texts(): string[] {
-    return this.raw.map(String)
+  /** Bytes held, for memory reports. */
+  get bytes(): number {
+    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.textSlots.byteLength
   }
 }
 
@@ -59,4 +177,48 @@ export function plainInteger(s: string): number {
     v = v * 10 + c
   }
   return v
+}
+
+/**
+ * First non-empty text per key (product names, categories, brands), in one UTF-16 arena: set once
+ * per key, read back only when written to the store.
+ */
+export class FirstText {
+  private start = new Int32Array(1 << 12).fill(-1)
+  private length = new Int32Array(1 << 12)
+  private units = new Uint16Array(1 << 14)
+  private used = 0
+
+  has(key: number): boolean {
+    return key < this.start.length && this.start[key] !== -1
+  }
+
+  set(key: number, s: string): void {
+    if (key >= this.start.length) {
+      let n = this.start.length
+      while (n <= key) n *= 2
+      const start = new Int32Array(n).fill(-1)
+      start.set(this.start)
+      this.start = start
+      const length = new Int32Array(n)
+      length.set(this.length)
+      this.length = length
+    }
+    if (this.used + s.length > this.units.length) {
+      const bigger = new Uint16Array(Math.max(this.units.length * 2, this.used + s.length))
+      bigger.set(this.units.subarray(0, this.used))
+      this.units = bigger
+    }
+    for (let i = 0; i < s.length; i++) this.units[this.used + i] = s.charCodeAt(i)
+    this.start[key] = this.used
+    this.length[key] = s.length
+    this.used += s.length
+  }
+
+  get(key: number): string | undefined {
+    if (!this.has(key)) return undefined
+    const a = this.start[key]
+    const len = this.length[key]
+    return len <= 64 ? String.fromCharCode(...this.units.subarray(a, a + len)) : Buffer.from(this.units.buffer, this.units.byteOffset + a * 2, len * 2).toString('utf16le')
+  }
 }

@@ -1,5 +1,5 @@
 import {excerpt, RecsysError} from '../errors.js'
-import {deleteColumns, writeColumn} from '../store/columns.js'
+import {ColumnWriter, deleteColumns} from '../store/columns.js'
 import {bulkInsert} from '../store/bulk.js'
 import type {Db} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
@@ -49,6 +49,8 @@ export interface PrepareOptions {
   delimiter?: string
   /** Slash dates are D/M/YYYY rather than M/D/YYYY. */
   dayFirst?: boolean
+  /** Also fill the \`interactions\` table for SQL queries (the columns are the source of truth). */
+  sqlTable?: boolean
   signal?: AbortSignal
   onProgress?: (progress: PrepareProgress) => void
 }
@@ -191,7 +193,7 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
  * "42.0" joins "42" and non-integer values map to -1 (invalid). Merged keys are the raw keys
  * plus, at the end, any canonical value not seen as such (a "7.0" with no "7").
  */
-function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array; values: string[]} {
+function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array} {
   const n = dict.size
   const rowsPerKey = new Int32Array(n)
   for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
@@ -200,8 +202,8 @@ function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOptio
   const changed = new Map<number, string | null>()
   let integerRows = rowKeys.length
   for (let k = 0; k < n; k++) {
-    const v = dict.rawValue(k)
-    if (typeof v === 'number') continue
+    if (!Number.isNaN(dict.numberOf(k))) continue
+    const v = dict.text(k)
     const c = canonicalInteger(v)
     if (c === null) integerRows -= rowsPerKey[k]
     if (c !== v) changed.set(k, c)
@@ -210,7 +212,7 @@ function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOptio
   const map = new Int32Array(n)
   for (let k = 0; k < n; k++) map[k] = k
   if (kind === 'integer') for (const [k, c] of changed) map[k] = c === null ? -1 : dict.intern(c)
-  return {kind, map, values: dict.texts()}
+  return {kind, map}
 }
 
 function strictFailure(label: string, line: number, reason: string): RecsysError {
@@ -279,88 +281,92 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     throw new RecsysError('NO_DATA', `${label} has a header but no data rows`, 'Pass a CSV with at least one data row.')
   }
   options.onProgress?.({phase: 'clean', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes: csv.totalBytes, elapsedMs: Date.now() - started})
-  const {users, products, events, productName, productCategory, productBrand, dropped, sampleLines} = read
+  const {users, products, events, dropped, sampleLines} = read
   const noteLine = (reason: DropReason, line: number): void => {
     const lines = (sampleLines[reason] ??= [])
     if (lines.length < SAMPLE_LINES) lines.push(line)
   }
-  const n = read.user.length
-  const rawUser = read.user.view()
-  const rawProduct = read.product.view()
-  const lines = read.line.view()
-  const userIds = reconcileIds(users, rawUser, options.idType ?? 'auto')
-  const productIds = reconcileIds(products, rawProduct, options.idType ?? 'auto')
-  const user = new Int32Array(n)
-  const product = new Int32Array(n)
+  // The rows as exact-size typed columns (the reader's chunks are released as they are copied).
+  const user = read.user.toArray()
+  const product = read.product.toArray()
+  const event = read.event.toArray()
+  const tsMs = read.tsMs.toArray()
+  const n = user.length
+  const userIds = reconcileIds(users, user, options.idType ?? 'auto')
+  const productIds = reconcileIds(products, product, options.idType ?? 'auto')
+  // Ids to merged keys, in place; rows with an invalid id are left out of `order`.
   let candidates = 0
   const order = new Uint32Array(n)
   for (let i = 0; i < n; i++) {
-    const u = userIds.map[rawUser[i]]
-    const p = productIds.map[rawProduct[i]]
+    const u = userIds.map[user[i]]
+    const p = productIds.map[product[i]]
     if (u === -1 || p === -1) {
       if (strict) {
-        const which = u === -1 ? `user id "${excerpt(users.text(rawUser[i]), 60)}"` : `product id "${excerpt(products.text(rawProduct[i]), 60)}"`
-        throw strictFailure(label, lines[i], `${which} is not an integer like the rest of its column (use --id-type text to keep such ids)`)
+        const which = u === -1 ? `user id "${excerpt(users.text(user[i]), 60)}"` : `product id "${excerpt(products.text(product[i]), 60)}"`
+        throw strictFailure(label, read.lineOf(i), `${which} is not an integer like the rest of its column (use --id-type text to keep such ids)`)
       }
       const reason = u === -1 ? 'invalidUserId' : 'invalidProductId'
       dropped[reason]++
-      noteLine(reason, lines[i])
+      noteLine(reason, read.lineOf(i))
       continue
     }
     user[i] = u
     product[i] = p
     order[candidates++] = i
   }
-  const rows = {user, product, event: read.event.view(), tsMs: read.tsMs.view()}
+  const rows = {user, product, event, tsMs}
   const sorted = sortByTime(rows, order.subarray(0, candidates))
   const dup = markDuplicates(rows, sorted)
-  const isBot = findBotUsers(rows, sorted, dup, userIds.values.length, botThreshold)
+  const isBot = findBotUsers(rows, sorted, dup, users.size, botThreshold)
   const keep = new Uint8Array(sorted.length)
   for (let i = 0; i < sorted.length; i++) {
     if (dup[i]) {
       dropped.duplicate++
-      noteLine('duplicate', lines[sorted[i]])
+      noteLine('duplicate', read.lineOf(sorted[i]))
     } else if (isBot[user[sorted[i]]]) {
       dropped.bot++
-      noteLine('bot', lines[sorted[i]])
+      noteLine('bot', read.lineOf(sorted[i]))
     } else keep[i] = 1
   }
   const botUsers: string[] = []
-  for (let u = 0; u < isBot.length; u++) if (isBot[u]) botUsers.push(userIds.values[u])
+  for (let u = 0; u < isBot.length; u++) if (isBot[u] && botUsers.length < 1000) botUsers.push(users.text(u))
 
-  const userMap = denseKeys(user, sorted, keep, userIds.values.length)
-  const productMap = denseKeys(product, sorted, keep, productIds.values.length)
-  const eventMap = denseKeys(rows.event, sorted, keep, events.size)
+  const userMap = denseKeys(user, sorted, keep, users.size)
+  const productMap = denseKeys(product, sorted, keep, products.size)
+  const eventMap = denseKeys(event, sorted, keep, events.size)
   const kept = sorted.length - dropped.duplicate - dropped.bot
   if (kept === 0) {
     throw new RecsysError('NO_DATA', `${label}: no row survived cleaning (${csv.rows} read)`, 'Check the column mapping (--user-col, --time-col, ...) and the report of dropped rows with --json.')
   }
-  const outUser = new Int32Array(kept)
-  const outProduct = new Int32Array(kept)
-  const outEvent = new Int32Array(kept)
-  const outTs = new Float64Array(kept)
-  for (let i = 0, w = 0; i < sorted.length; i++) {
+  // Dense key → dictionary key, so ids and names are made as text only while they are written.
+  const userKeyOf = invert(userMap.map, userMap.count)
+  const productKeyOf = invert(productMap.map, productMap.count)
+  const eventKeyOf = invert(eventMap.map, eventMap.count)
+  // A merged product's attributes come from the first of its raw keys ("42" before "42.0") that has them.
+  const firstRaw = firstRawKeys(productIds.map, productMap.map, productMap.count)
+  const attribute = (column: RowIngest['productName'], dense: number): string | undefined => {
+    for (let raw = firstRaw.start[dense]; raw !== -1; raw = firstRaw.next[raw]) {
+      const v = column.get(raw)
+      if (v !== undefined) return v
+    }
+    return undefined
+  }
+  const eventCounts = new Int32Array(eventMap.count)
+  let firstTs = Number.POSITIVE_INFINITY
+  let lastTs = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < sorted.length; i++) {
     if (!keep[i]) continue
     const r = sorted[i]
-    outUser[w] = userMap.map[user[r]]
-    outProduct[w] = productMap.map[product[r]]
-    outEvent[w] = eventMap.map[rows.event[r]]
-    outTs[w] = rows.tsMs[r]
-    w++
+    eventCounts[eventMap.map[event[r]]]++
+    if (firstTs === Number.POSITIVE_INFINITY) firstTs = tsMs[r]
+    lastTs = tsMs[r]
   }
-  const userText = invert(userMap.map, userMap.count, userIds.values)
-  const productText = invert(productMap.map, productMap.count, productIds.values)
-  const eventText = invert(eventMap.map, eventMap.count, events.texts())
-  const nameOf = mergedNames(productIds.map, productMap.map, productMap.count, productName)
-  const categoryOf = mergedNames(productIds.map, productMap.map, productMap.count, productCategory)
-  const brandOf = mergedNames(productIds.map, productMap.map, productMap.count, productBrand)
-  const eventCounts = new Int32Array(eventMap.count)
-  for (let i = 0; i < kept; i++) eventCounts[outEvent[i]]++
 
   checkAbort()
   options.onProgress?.({phase: 'write', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes: csv.totalBytes, elapsedMs: Date.now() - started})
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0)
   for (const reason of Object.keys(sampleLines) as DropReason[]) sampleLines[reason]!.sort((a, b) => a - b)
+  const eventText = Array.from(eventKeyOf, (k) => events.text(k))
   const report: Omit<PrepareReport, 'datasetVersion' | 'elapsedMs'> = {
     source: label,
     format: csv.format,
@@ -380,56 +386,75 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     users: userMap.count,
     products: productMap.count,
     events: eventText
-      .map((event, k) => ({event, count: eventCounts[k], share: eventCounts[k] / kept}))
+      .map((name, k) => ({event: name, count: eventCounts[k], share: eventCounts[k] / kept}))
       .sort((a, b) => b.count - a.count || a.event.localeCompare(b.event)),
-    firstEvent: isoDateTime(outTs[0]),
-    lastEvent: isoDateTime(outTs[kept - 1]),
+    firstEvent: isoDateTime(firstTs),
+    lastEvent: isoDateTime(lastTs),
     hints:
       read.dayFirstLooking > 0
         ? [`${read.dayFirstLooking} timestamps look day-first (e.g. "${excerpt(read.dayFirstExample, 40)}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
         : [],
-    warnings: resolved!.warnings,
+    warnings: resolved.warnings,
   }
 
   const write = db.transaction(() => {
     for (const name of DATASET_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`)
     db.exec('DELETE FROM interactions; DELETE FROM users; DELETE FROM products; DELETE FROM event_types;')
     deleteColumns(db, 'interactions.')
-    bulkInsert(db, 'users', ['user_key', 'user_id'], userText.length, (i, p, at) => {
+    bulkInsert(db, 'users', ['user_key', 'user_id'], userMap.count, (i, p, at) => {
       p[at] = i
-      p[at + 1] = userText[i]
+      p[at + 1] = users.text(userKeyOf[i])
     })
-    bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], productText.length, (i, p, at) => {
+    bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], productMap.count, (i, p, at) => {
       p[at] = i
-      p[at + 1] = productText[i]
-      p[at + 2] = nameOf[i] ?? null
+      p[at + 1] = products.text(productKeyOf[i])
+      p[at + 2] = attribute(read.productName, i) ?? null
     })
     bulkInsert(db, 'event_types', ['event_key', 'name'], eventText.length, (i, p, at) => {
       p[at] = i
       p[at + 1] = eventText[i]
     })
-    bulkInsert(db, 'interactions', ['user_key', 'product_key', 'event_key', 'ts_ms'], kept, (i, p, at) => {
-      p[at] = outUser[i]
-      p[at + 1] = outProduct[i]
-      p[at + 2] = outEvent[i]
-      p[at + 3] = outTs[i]
-    })
     for (const sql of DATASET_INDEXES) db.exec(sql)
-    replaceLogAttributes(db, productText, categoryOf, brandOf, nameOf)
-    writeColumn(db, 'interactions.user_key', outUser)
-    writeColumn(db, 'interactions.product_key', outProduct)
-    writeColumn(db, 'interactions.event_key', outEvent)
-    writeColumn(db, 'interactions.ts_ms', outTs)
+    replaceLogAttributes(db, productMap.count, (i) => products.text(productKeyOf[i]), (i) => attribute(read.productName, i), (i) => attribute(read.productCategory, i), (i) => attribute(read.productBrand, i))
+    // The kept rows in time order, as chunked columns (the source of truth every stage reads).
+    const columns = {
+      user: new ColumnWriter(db, 'interactions.user_key', Int32Array),
+      product: new ColumnWriter(db, 'interactions.product_key', Int32Array),
+      event: new ColumnWriter(db, 'interactions.event_key', Uint16Array),
+      ts: new ColumnWriter(db, 'interactions.ts_ms', Float64Array),
+    }
+    for (let i = 0; i < sorted.length; i++) {
+      if (!keep[i]) continue
+      const r = sorted[i]
+      columns.user.push(userMap.map[user[r]])
+      columns.product.push(productMap.map[product[r]])
+      columns.event.push(eventMap.map[event[r]])
+      columns.ts.push(tsMs[r])
+    }
+    for (const c of Object.values(columns)) c.finish()
+    if (options.sqlTable) {
+      // For people querying the store with SQL: the same rows as a table (costs their size again).
+      let w = 0
+      const at = new Uint32Array(kept)
+      for (let i = 0; i < sorted.length; i++) if (keep[i]) at[w++] = sorted[i]
+      bulkInsert(db, 'interactions', ['user_key', 'product_key', 'event_key', 'ts_ms'], kept, (i, p, o) => {
+        const r = at[i]
+        p[o] = userMap.map[user[r]]
+        p[o + 1] = productMap.map[product[r]]
+        p[o + 2] = eventMap.map[event[r]]
+        p[o + 3] = tsMs[r]
+      })
+    }
     const info = db
       .prepare('INSERT INTO datasets (source, prepared_at, rows, users, products, first_ts_ms, last_ts_ms, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(label, new Date().toISOString(), kept, userText.length, productText.length, outTs[0], outTs[kept - 1], JSON.stringify(report))
+      .run(label, new Date().toISOString(), kept, userMap.count, productMap.count, firstTs, lastTs, JSON.stringify(report))
     const datasetVersion = Number(info.lastInsertRowid)
     const elapsedMs = Date.now() - started
     const full: PrepareReport = {...report, datasetVersion, elapsedMs}
     recordRun(db, {
       stage: 'prepare',
       datasetVersion,
-      params: {columns: resolved!.names, botThreshold, strict, idType: options.idType ?? 'auto', defaultEvent: defaultEvent ?? null, dayFirst},
+      params: {columns: resolved.names, botThreshold, strict, idType: options.idType ?? 'auto', defaultEvent: defaultEvent ?? null, dayFirst, sqlTable: options.sqlTable ?? false},
       startedAtMs: started,
       summary: full,
     })
@@ -448,37 +473,47 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
 
 /**
  * Attributes the log itself carries (category, brand) go to the catalog as source 'log', replacing
- * the last prepare's; rows a `recsys catalog` import wrote are kept as they are.
+ * the last prepare's; rows a \`recsys catalog\` import wrote are kept as they are.
  */
 function replaceLogAttributes(
   db: Db,
-  ids: string[],
-  categories: Array<string | undefined>,
-  brands: Array<string | undefined>,
-  names: Array<string | undefined>,
+  count: number,
+  id: (i: number) => string,
+  name: (i: number) => string | undefined,
+  category: (i: number) => string | undefined,
+  brand: (i: number) => string | undefined,
 ): void {
   db.exec("DELETE FROM catalog WHERE source = 'log'")
   const now = new Date().toISOString()
   const insert = db.prepare("INSERT OR IGNORE INTO catalog (product_id, name, category, brand, source, updated_at) VALUES (?, ?, ?, ?, 'log', ?)")
-  for (let i = 0; i < ids.length; i++) {
-    if (categories[i] === undefined && brands[i] === undefined) continue
-    insert.run(ids[i], names[i] ?? null, categories[i] ?? null, brands[i] ?? null, now)
+  for (let i = 0; i < count; i++) {
+    const c = category(i)
+    const b = brand(i)
+    if (c === undefined && b === undefined) continue
+    insert.run(id(i), name(i) ?? null, c ?? null, b ?? null, now)
   }
 }
 
-function invert(map: Int32Array, count: number, values: string[]): string[] {
-  const out: string[] = Array.from({length: count})
-  for (let k = 0; k < map.length; k++) if (map[k] !== -1) out[map[k]] = values[k]
-  return out
-}
-
-function mergedNames(rawToMerged: Int32Array, mergedToDense: Int32Array, count: number, rawNames: Array<string | undefined>): Array<string | undefined> {
-  const out: Array<string | undefined> = Array.from({length: count})
+/** For each dense product, its raw keys as a linked list in key order (start, then next). */
+function firstRawKeys(rawToMerged: Int32Array, mergedToDense: Int32Array, count: number): {start: Int32Array; next: Int32Array} {
+  const start = new Int32Array(count).fill(-1)
+  const next = new Int32Array(rawToMerged.length).fill(-1)
+  const last = new Int32Array(count).fill(-1)
   for (let raw = 0; raw < rawToMerged.length; raw++) {
     const merged = rawToMerged[raw]
     if (merged === -1) continue
     const dense = mergedToDense[merged]
-    if (dense !== -1 && out[dense] === undefined && rawNames[raw] !== undefined) out[dense] = rawNames[raw]
+    if (dense === -1) continue
+    if (start[dense] === -1) start[dense] = raw
+    else next[last[dense]] = raw
+    last[dense] = raw
   }
+  return {start, next}
+}
+
+/** Dense key → the dictionary key it came from. */
+function invert(map: Int32Array, count: number): Int32Array {
+  const out = new Int32Array(count)
+  for (let k = 0; k < map.length; k++) if (map[k] !== -1) out[map[k]] = k
   return out
 }

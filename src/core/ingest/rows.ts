@@ -1,6 +1,6 @@
 import {excerpt} from '../errors.js'
-import {Growable} from '../util/growable.js'
-import {Dictionary} from './dictionary.js'
+import {ChunkedColumn, Growable} from '../util/growable.js'
+import {Dictionary, FirstText} from './dictionary.js'
 import {isNullId} from './ids.js'
 import {looksDayFirst, parseTimestampMs} from './timestamps.js'
 
@@ -52,6 +52,8 @@ export class RowRejected extends Error {
   constructor(
     readonly line: number,
     readonly reason: string,
+    /** Not a bad row but a wrong mapping: fatal with or without --strict. */
+    readonly fatal = false,
   ) {
     super(`line ${line}: ${reason}`)
   }
@@ -66,14 +68,21 @@ export class RowIngest {
   readonly products = new Dictionary()
   readonly events = new Dictionary()
   /** Product name, category and brand by product key, each from the first row that gives it. */
-  readonly productName: Array<string | undefined> = []
-  readonly productCategory: Array<string | undefined> = []
-  readonly productBrand: Array<string | undefined> = []
-  readonly user = new Growable(Int32Array, 1 << 16)
-  readonly product = new Growable(Int32Array, 1 << 16)
-  readonly event = new Growable(Int32Array, 1 << 16)
-  readonly tsMs = new Growable(Float64Array, 1 << 16)
-  readonly line = new Growable(Int32Array, 1 << 16)
+  readonly productName = new FirstText()
+  readonly productCategory = new FirstText()
+  readonly productBrand = new FirstText()
+  readonly user = new ChunkedColumn(Int32Array)
+  readonly product = new ChunkedColumn(Int32Array)
+  readonly event = new ChunkedColumn(Uint16Array)
+  readonly tsMs = new ChunkedColumn(Float64Array)
+  /**
+   * Physical lines of the kept rows, sparsely: row i is on line lineBase[k] + (i − lineRow[k]) for
+   * the last breakpoint k with lineRow[k] ≤ i. A breakpoint is added only where lines skip (a
+   * dropped row, a blank line, a quoted line break), not per row.
+   */
+  private readonly lineRow = new Growable(Int32Array)
+  private readonly lineBase = new Growable(Float64Array)
+  private expectedLine = -1
   readonly dropped = noDrops()
   /** The first few line numbers dropped for each reason, for the report. */
   readonly sampleLines: Partial<Record<DropReason, number[]>> = {}
@@ -142,6 +151,7 @@ export class RowIngest {
     if (e === undefined) {
       const event = eventCell.trim().toLowerCase() || this.rules.defaultEvent
       e = event ? this.events.intern(event) : -1
+      if (e > 65_535) throw new RowRejected(line, 'the event column holds more than 65,536 different values: is --event-col the right column?', true)
       this.eventKeys.set(eventCell, e)
     }
     if (e === -1) {
@@ -150,22 +160,39 @@ export class RowIngest {
       return
     }
     const p = this.products.intern(product)
-    if (layout.name !== -1 && this.productName[p] === undefined) {
+    if (layout.name !== -1 && !this.productName.has(p)) {
       const name = fields[layout.name].trim()
-      if (name !== '') this.productName[p] = name
+      if (name !== '') this.productName.set(p, name)
     }
-    if (layout.category !== -1 && this.productCategory[p] === undefined) {
+    if (layout.category !== -1 && !this.productCategory.has(p)) {
       const category = fields[layout.category].trim()
-      if (category !== '') this.productCategory[p] = category
+      if (category !== '') this.productCategory.set(p, category)
     }
-    if (layout.brand !== -1 && this.productBrand[p] === undefined) {
+    if (layout.brand !== -1 && !this.productBrand.has(p)) {
       const brand = fields[layout.brand].trim()
-      if (brand !== '') this.productBrand[p] = brand
+      if (brand !== '') this.productBrand.set(p, brand)
     }
+    if (line !== this.expectedLine) {
+      this.lineRow.push(this.user.length)
+      this.lineBase.push(line)
+    }
+    this.expectedLine = line + 1
     this.user.push(this.users.intern(user))
     this.product.push(p)
     this.event.push(e)
     this.tsMs.push(ts)
-    this.line.push(line)
+  }
+
+  /** The physical line of kept row i. */
+  lineOf(i: number): number {
+    const rows = this.lineRow.view()
+    let lo = 0
+    let hi = rows.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (rows[mid] <= i) lo = mid
+      else hi = mid - 1
+    }
+    return this.lineBase.view()[lo] + (i - rows[lo])
   }
 }

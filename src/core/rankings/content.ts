@@ -144,12 +144,25 @@ export function buildContentIndex(data: RankingData, options: ContentOptions = {
   const outUsers = new Growable(Int32Array)
   const outAff = new Growable(Float32Array)
   for (let t = 0; t < V; t++) {
-    const entries = order.subarray(count[t], count[t + 1])
-    if (entries.length > 1) entries.sort((a, b) => aff[b] - aff[a] || users[a] - users[b])
-    const n = Math.min(L, entries.length)
-    for (let r = 0; r < n; r++) {
-      outUsers.push(users[entries[r]])
-      outAff.push(aff[entries[r]])
+    const a = count[t]
+    const b = count[t + 1]
+    // Scoring sums over a token's users in any order, so only the set matters: all of them, or
+    // the L with the highest affinity (ties to the lower user key), found without a full sort.
+    let threshold = Number.NEGATIVE_INFINITY
+    let atThreshold = 0
+    if (b - a > L) {
+      const values = new Float32Array(b - a)
+      for (let x = a; x < b; x++) values[x - a] = aff[order[x]]
+      values.sort()
+      threshold = values[values.length - L]
+      for (let x = values.length - L; x < values.length && values[x] === threshold; x++) atThreshold++
+    }
+    for (let x = a; x < b; x++) {
+      const i = order[x]
+      if (aff[i] > threshold || (aff[i] === threshold && atThreshold-- > 0)) {
+        outUsers.push(users[i])
+        outAff.push(aff[i])
+      }
     }
     offsets[t + 1] = outUsers.length
   }

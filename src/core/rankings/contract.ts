@@ -39,7 +39,7 @@ export interface RankingData {
   rows: number
   userKey: Int32Array
   productKey: Int32Array
-  eventKey: Int32Array
+  eventKey: Uint16Array
   tsMs: Float64Array
   /** Event weight by event key (the features stage's weights). */
   eventWeight: Float64Array

@@ -77,7 +77,7 @@ function bucketOf(count: number): number {
   return b
 }
 
-function countsPer(keys: Int32Array, n: number, from = 0, to = keys.length): Int32Array {
+function countsPer(keys: Int32Array | Uint16Array, n: number, from = 0, to = keys.length): Int32Array {
   const counts = new Int32Array(n)
   for (let i = from; i < to; i++) counts[keys[i]]++
   return counts

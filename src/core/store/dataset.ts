@@ -11,7 +11,7 @@ export interface Dataset {
   nProducts: number
   userKey: Int32Array
   productKey: Int32Array
-  eventKey: Int32Array
+  eventKey: Uint16Array
   tsMs: Float64Array
   eventNames: string[]
   firstTsMs: number
@@ -29,7 +29,9 @@ export function loadDataset(db: Db): Dataset {
   }
   const userKey = readColumn<Int32Array>(db, 'interactions.user_key')
   const productKey = readColumn<Int32Array>(db, 'interactions.product_key')
-  const eventKey = readColumn<Int32Array>(db, 'interactions.event_key')
+  // Event keys are Uint16 since schema 3; a store written before keeps Int32, converted here.
+  const eventColumn = readColumn<Uint16Array | Int32Array>(db, 'interactions.event_key')
+  const eventKey = eventColumn instanceof Int32Array ? Uint16Array.from(eventColumn) : eventColumn
   const tsMs = readColumn<Float64Array>(db, 'interactions.ts_ms')
   if (!userKey || !productKey || !eventKey || !tsMs || userKey.length !== info.rows) {
     throw new RecsysError('BAD_DATA', 'the prepared dataset in this store is incomplete', 'Run `recsys prepare FILE` again.')

@@ -26,3 +26,50 @@ export class Growable<T extends NumericArray> {
     return this.data.subarray(0, this.length) as T
   }
 }
+
+/**
+ * An append-only typed column kept in fixed chunks: growing never copies, and `toArray` builds the
+ * exact-size array while dropping each chunk, so the peak is about one copy plus one chunk (a
+ * doubling buffer peaks at three times the data, half of it unused).
+ */
+export class ChunkedColumn<T extends NumericArray> {
+  private chunks: T[] = []
+  private current: T
+  private fill = 0
+  length = 0
+
+  constructor(
+    private readonly ctor: TypedArrayCtor<T>,
+    private readonly chunkLength = 1 << 20,
+  ) {
+    this.current = new ctor(chunkLength)
+  }
+
+  push(value: number): void {
+    if (this.fill === this.chunkLength) {
+      this.chunks.push(this.current)
+      this.current = new this.ctor(this.chunkLength)
+      this.fill = 0
+    }
+    this.current[this.fill++] = value
+    this.length++
+  }
+
+  /** The values as one array; the column is empty afterwards. */
+  toArray(): T {
+    const out = new this.ctor(this.length)
+    let at = 0
+    const parts = this.chunks
+    this.chunks = []
+    for (let i = 0; i < parts.length; i++) {
+      ;(out as NumericArray).set(parts[i] as never, at)
+      at += parts[i].length
+      parts[i] = undefined as unknown as T
+    }
+    ;(out as NumericArray).set(this.current.subarray(0, this.fill) as never, at)
+    this.current = new this.ctor(16)
+    this.fill = 0
+    this.length = 0
+    return out
+  }
+}

@@ -16,7 +16,7 @@ const rows = [
 const cols = {
   userKey: Int32Array.from(rows, (r) => r[0]),
   productKey: Int32Array.from(rows, (r) => r[1]),
-  eventKey: Int32Array.from(rows, (r) => r[2]),
+  eventKey: Uint16Array.from(rows, (r) => r[2]),
   tsMs: Float64Array.from(rows, (r) => r[3]),
 }
 const EVENTS = ['purchased', 'cart', 'wishlist']

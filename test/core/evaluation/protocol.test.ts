@@ -20,7 +20,7 @@ function tinyDataset(): Dataset {
     nProducts: 4,
     userKey: Int32Array.from(spec, (r) => r[0]),
     productKey: Int32Array.from(spec, (r) => r[1]),
-    eventKey: new Int32Array(spec.length),
+    eventKey: new Uint16Array(spec.length),
     tsMs: Float64Array.from(spec, (_, i) => i * 1000),
     eventNames: ['cart'],
     firstTsMs: 0,
@@ -72,7 +72,7 @@ test('return lift: share of audience users active after the split over the share
 test('new products are scored apart: known users who touch a product first seen after the split', () => {
   const data = tinyDataset()
   // One more test row: user 3 (seen before the split) touches product 4, which is new.
-  const extended: Dataset = {...data, nRows: 11, nProducts: 5, userKey: Int32Array.from([...data.userKey, 3]), productKey: Int32Array.from([...data.productKey, 4]), eventKey: new Int32Array(11), tsMs: Float64Array.from({length: 11}, (_, i) => i * 1000)}
+  const extended: Dataset = {...data, nRows: 11, nProducts: 5, userKey: Int32Array.from([...data.userKey, 3]), productKey: Int32Array.from([...data.productKey, 4]), eventKey: new Uint16Array(11), tsMs: Float64Array.from({length: 11}, (_, i) => i * 1000)}
   const setup = buildEvalSetup(extended, 0.8)
   assert.equal(Array.from(setup.newProducts), [4])
   assert.equal(Array.from(setup.newTruth.cols), [3])

@@ -9,7 +9,7 @@ function rows(spec: Array<[number, number, number, number]>) {
   return {
     user: Int32Array.from(spec.map((r) => r[0])),
     product: Int32Array.from(spec.map((r) => r[1])),
-    event: Int32Array.from(spec.map((r) => r[2])),
+    event: Uint16Array.from(spec.map((r) => r[2])),
     tsMs: Float64Array.from(spec.map((r) => r[3])),
   }
 }

@@ -124,7 +124,7 @@ Serve('health, metrics, products/sample (seeded), the page and its security head
   const page = await get(`${ctx.base}/`)
   assert.is(page.status, 200)
   assert.match(page.type, /text\/html/)
-  assert.match(page.text, /<form id="search">/)
+  assert.match(page.text, /<form id="search" autocomplete="off">/)
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'sha256-/)
   assert.is(page.headers.get('x-frame-options'), 'DENY')
   assert.is(page.headers.get('x-content-type-options'), 'nosniff')

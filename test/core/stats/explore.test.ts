@@ -26,7 +26,7 @@ test('split shares, one-time users and sparsity on a hand-made log', () => {
     nProducts: 4,
     userKey: Int32Array.from(spec, (r) => r[0]),
     productKey: Int32Array.from(spec, (r) => r[1]),
-    eventKey: Int32Array.from(spec, (_, i) => i % 2),
+    eventKey: Uint16Array.from(spec, (_, i) => i % 2),
     tsMs: Float64Array.from(spec, (_, i) => Date.UTC(2023, 0, 1) + i * D * 5),
     eventNames: ['cart', 'purchased'],
     firstTsMs: 0,
