@@ -8,7 +8,8 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {Progress} from '../cli/progress.js'
-import {renderBench, renderServeBench} from '../cli/render/bench.js'
+import {renderBench, renderCompare, renderServeBench} from '../cli/render/bench.js'
+import {compareWithDuckdb, type CompareReport} from '../core/bench/compare.js'
 import {BENCH_STAGES, type BenchReport, type BenchStage, runBench, type StageRunner} from '../core/bench/run.js'
 import {benchServe, type ServeBenchReport} from '../core/bench/serve-bench.js'
 import {RecsysError} from '../core/errors.js'
@@ -44,6 +45,7 @@ export default class Bench extends BaseCommand<typeof Bench> {
     {description: 'The standard comparison', command: '<%= config.bin %> <%= command.id %> --rows 50000,500000 --runs 3 --out bench.json'},
     {description: 'Include the ALS attempt with its own settings', command: '<%= config.bin %> <%= command.id %> --rows 500000 --cf --cf-iterations 50 --cf-factors 50'},
     {description: 'Your own data', command: '<%= config.bin %> <%= command.id %> --input interactions.csv --runs 5'},
+    {description: 'recsys prepare beside the same job in DuckDB (needs the dev dependencies)', command: '<%= config.bin %> <%= command.id %> --compare duckdb --rows 50000,500000 --runs 3'},
   ]
 
   static override flags = {
@@ -60,12 +62,29 @@ export default class Bench extends BaseCommand<typeof Bench> {
     duration: Flags.integer({description: 'Seconds of load for --serve.', default: 10, min: 1, max: 600}),
     concurrency: Flags.integer({description: 'Connections for --serve.', default: 100, min: 1, max: 2000}),
     'serve-workers': Flags.integer({description: 'Server worker processes for --serve.', default: 2, min: 1}),
+    compare: Flags.string({description: 'Instead: time `prepare` beside the equivalent job in another tool on the same CSV (duckdb: its Node client, a dev dependency).', options: ['duckdb']}),
   }
 
-  public async run(): Promise<BenchReport | ServeBenchReport> {
+  public async run(): Promise<BenchReport | ServeBenchReport | CompareReport> {
     const {flags} = this
     const sizes = flags.rows.split(',').map((s) => Number(s.trim().replace(/_/g, '')))
     if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new RecsysError('USAGE', `--rows: cannot read "${flags.rows}"`, 'Pass sizes of at least 1000, e.g. --rows 50000,500000.')
+    if (flags.compare) {
+      const progress = await Progress.create(this.jsonEnabled())
+      try {
+        const report = await compareWithDuckdb(
+          {sizes: [...sizes].sort((a, b) => a - b), runs: flags.runs, seed: flags.seed, input: flags.input, runStage: spawnStage, onProgress: (text) => progress.update(text, text)},
+          {cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`},
+        )
+        progress.done()
+        if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`)
+        this.say(renderCompare(report))
+        return report
+      } catch (error) {
+        progress.fail()
+        throw error
+      }
+    }
     if (flags.serve) {
       const progress = await Progress.create(this.jsonEnabled())
       const report = await benchServe({

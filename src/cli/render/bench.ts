@@ -1,7 +1,8 @@
+import type {CompareReport} from '../../core/bench/compare.js'
 import type {LoadReport} from '../../core/bench/load.js'
 import type {BenchReport} from '../../core/bench/run.js'
 import type {ServeBenchReport} from '../../core/bench/serve-bench.js'
-import {heading, int, num, table} from './format.js'
+import {heading, int, num, seconds, table} from './format.js'
 
 export function renderBench(r: BenchReport): string {
   const out: string[] = [`machine: ${r.machine.cpus} cores, Node ${r.machine.node}, ${r.machine.platform}; medians of ${r.runs} run(s), seed ${r.seed}`]
@@ -48,4 +49,31 @@ export function renderServeBench(r: ServeBenchReport, concurrency: number): stri
     ),
     `n = 100 runs at ${num(r.n100OverBare * 100, 0)}% of the bare server's rate (measured side by side in this run).`,
   ].join('\n')
+}
+
+export function renderCompare(r: CompareReport): string {
+  const mb = (x: number): string => `${num(x, 1)} MB`
+  const ratio = (x: number, target: number, met: boolean): [string, string] => [`${num(x, 2)}×`, `≤ ${target}× ${met ? 'met' : 'MISSED'}`]
+  const out: string[] = [
+    `machine: ${r.machine.cpus} cores, Node ${r.machine.node}, ${r.machine.platform}; DuckDB ${r.duckdb.version} (${r.duckdb.threads} threads); medians of ${r.runs} run(s), seed ${r.seed}`,
+    'Each side in its own process on the same CSV, runs alternating. Time: the whole process, spawn to exit. Store: the database file (and WAL) after closing.',
+  ]
+  for (const s of r.sizes) {
+    out.push(heading(`${int(s.rows)} rows`))
+    out.push(
+      table(
+        ['', 'recsys prepare', 'DuckDB SQL', 'recsys/DuckDB', 'target'],
+        [
+          ['time', seconds(s.recsys.medianMs), seconds(s.duckdb.medianMs), ...ratio(s.ratios.time, r.targets.time, s.meets.time)],
+          ['peak RSS', mb(s.recsys.peakRssMb), mb(s.duckdb.peakRssMb), ...ratio(s.ratios.memory, r.targets.memory, s.meets.memory)],
+          ['store on disk', mb(s.recsys.storeBytes / 1048576), mb(s.duckdb.storeBytes / 1048576), ...ratio(s.ratios.store, r.targets.store, s.meets.store)],
+          ['rows kept', int(s.recsys.rowsKept), int(s.duckdb.rowsKept), '', ''],
+        ],
+        ['left', 'right', 'right', 'right', 'left'],
+      ),
+    )
+    out.push(`runs (ms): recsys ${s.recsys.allMs.map((x) => Math.round(x)).join(' / ')}; DuckDB ${s.duckdb.allMs.map((x) => Math.round(x)).join(' / ')} (its SQL alone: median ${seconds(s.duckdb.queryMedianMs)})`)
+  }
+  out.push('Rows kept differ by design: recsys also drops bot users and non-integer ids in integer id columns (see src/core/bench/duckdb-prepare.ts).')
+  return out.join('\n')
 }
