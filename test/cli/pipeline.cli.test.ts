@@ -198,4 +198,35 @@ E2E('CSV exports neutralise cells a spreadsheet would run as formulas; --raw-csv
   assert.ok(Papa.parse<string[]>(raw.stdout.trim()).data.slice(1).some((row) => row[2] === '=HYPERLINK("http://x","y")'))
 })
 
+E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe hand places to the next best', (ctx) => {
+  const ids = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 3').pluck().all() as string[])
+  const list = ctx.tmp.file('camp-ids.txt', ids.join('\n'))
+  const run = (extra: string[], n = 30) => {
+    const r = runCli(['recommend', '--products', list, '-n', String(n), '--format', 'csv', '--db', ctx.db, ...extra])
+    assert.is(r.code, 0, r.stderr)
+    return {rows: Papa.parse<Record<string, string>>(r.stdout.trim(), {header: true}).data, stderr: r.stderr}
+  }
+  const first = run(['--holdout', '20%', '--campaign', 'e2e'])
+  assert.ok(first.rows.every((r) => r.group === 'treatment' || r.group === 'control'))
+  const again = run(['--holdout', '20%', '--campaign', 'e2e'], 40)
+  const groupOf = new Map(first.rows.map((r) => [r.customer_id, r.group]))
+  for (const r of again.rows) if (groupOf.has(r.customer_id)) assert.is(r.group, groupOf.get(r.customer_id), 'a user keeps their group in a campaign')
+  assert.match(first.stderr, /campaign e2e: \d+ treatment, \d+ control \(recorded/)
+  const recorded = storeQuery(ctx.db, (db) => db.prepare("SELECT count(*) FROM campaign_members WHERE campaign_id = 'e2e'").pluck().get() as number)
+  assert.is(recorded, again.rows.length)
+  // Leave out the first product's top user: someone else takes the place.
+  const top = first.rows[0].customer_id
+  const excluded = run(['--exclude-users', ctx.tmp.file('dnt.txt', `customer_id\n${top}\n`)])
+  assert.not.ok(excluded.rows.some((r) => r.customer_id === top))
+  assert.is(excluded.rows.filter((r) => r.product_id === ids[0]).length, 30)
+  assert.match(excluded.stderr, /[1-3] on the do-not-target list/)
+  const deduped = run(['--dedupe'])
+  assert.is(new Set(deduped.rows.map((r) => r.customer_id)).size, deduped.rows.length, 'each user once')
+  const empty = runCli(['recommend', '--products', list, '--exclude-users', ctx.tmp.file('none.txt', '\n'), '--db', ctx.db])
+  assert.is(empty.code, 3)
+  assert.match(empty.stderr, /--exclude-users file .* holds no ids/)
+  const badHoldout = runCli(['recommend', ids[0], '--holdout', '70%', '--db', ctx.db])
+  assert.is(badHoldout.code, 2)
+})
+
 E2E.run()
