@@ -1,6 +1,6 @@
 import {productIdNormaliser} from '../catalog/catalog.js'
 import {RecsysError} from '../errors.js'
-import {isoDate} from '../ingest/timestamps.js'
+import {DAY_MS, isoDate} from '../ingest/timestamps.js'
 import type {ProductText} from '../rankings/content.js'
 import {readColumn, readColumnRange} from '../store/columns.js'
 import type {Db} from '../store/open.js'
@@ -88,7 +88,7 @@ export class AudienceService {
   private readonly productStmt
   private readonly catalogStmt
   private readonly userStmt
-  private features?: {interactions: Int32Array; distinct: Int32Array; lastTs: Float64Array}
+  private features?: {interactions: Int32Array; distinct: Int32Array; lastDay: Int32Array}
 
   constructor(
     private readonly db: Db,
@@ -132,9 +132,9 @@ export class AudienceService {
   private loadFeatures(): void {
     const interactions = readColumn<Int32Array>(this.db, 'features.interactions')
     const distinct = readColumn<Int32Array>(this.db, 'features.distinct_products')
-    const lastTs = readColumn<Float64Array>(this.db, 'features.last_ts_ms')
-    if (!interactions || !distinct || !lastTs) throw new RecsysError('MISSING_STAGE', 'the features in this store are incomplete', 'Run `recsys features` and `recsys train` again.')
-    this.features = {interactions, distinct, lastTs}
+    const lastDay = readColumn<Int32Array>(this.db, 'features.last_day')
+    if (!interactions || !distinct || !lastDay) throw new RecsysError('MISSING_STAGE', 'the features in this store are incomplete', 'Run `recsys features` and `recsys train` again.')
+    this.features = {interactions, distinct, lastDay}
   }
 
   /** Customer id and activity of a user, for the member columns. */
@@ -142,10 +142,10 @@ export class AudienceService {
     const customerId = this.userStmt.get(u) as string
     if (this.features) {
       const f = this.features
-      return {customerId, interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastTs[u])}
+      return {customerId, interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
     }
     const one = <T extends Int32Array | Float64Array>(name: string): T => readColumnRange<T>(this.db, name, u, u + 1) as T
-    return {customerId, interactions: one<Int32Array>('features.interactions')[0], distinctProducts: one<Int32Array>('features.distinct_products')[0], lastSeen: isoDate(one<Float64Array>('features.last_ts_ms')[0])}
+    return {customerId, interactions: one<Int32Array>('features.interactions')[0], distinctProducts: one<Int32Array>('features.distinct_products')[0], lastSeen: isoDate(one<Int32Array>('features.last_day')[0] * DAY_MS)}
   }
 
   /** Member i of a ranked answer, spelled out. */

@@ -33,7 +33,7 @@ function decodeStrings(bytes: Uint8Array, offsets: Int32Array): string[] {
  */
 export function writeShippedModel(
   db: Db,
-  parts: Omit<ModelParts, 'heads' | 'engagementOrder' | 'engagement' | 'meta'> & {nProducts: number; lists: (p: number) => StoredLists},
+  parts: Omit<ModelParts, 'heads' | 'engagementOrder' | 'engagement' | 'meta'> & {nProducts: number; lists: (p: number) => StoredLists; priorIsEngagement: boolean},
 ): {rows: number; slots: number} {
   db.exec('DELETE FROM audiences')
   deleteColumns(db, COLUMN_PREFIX)
@@ -54,8 +54,11 @@ export function writeShippedModel(
     slots += h.users.length
     rows++
   }
-  writeColumn(db, 'model.prior', parts.prior)
-  writeColumn(db, 'model.prior_score', parts.priorScore)
+  // Engagement's prior is the features stage's own order and scores: not stored twice.
+  if (!parts.priorIsEngagement) {
+    writeColumn(db, 'model.prior', parts.prior)
+    writeColumn(db, 'model.prior_score', parts.priorScore)
+  }
   writeColumn(db, 'model.interactors.offsets', parts.interactors.offsets)
   writeColumn(db, 'model.interactors.users', parts.interactors.cols)
   if (parts.exhausted) writeColumn(db, 'model.exhausted', parts.exhausted)
@@ -200,12 +203,15 @@ export function loadShippedModel(db: Db, meta: ShippedMeta, options: {preload?: 
       affinity: required(readColumn<Float32Array>(db, 'model.content.affinity'), 'content postings'),
     }
   }
+  const engagementOrder = required(readColumn<Int32Array>(db, 'features.ranked_users'), 'the engagement order')
+  const engagement = required(readColumn<Float64Array>(db, 'features.engagement'), 'engagement')
+  const storedPrior = readColumn<Int32Array>(db, 'model.prior')
   return {
     meta,
-    prior: required(readColumn<Int32Array>(db, 'model.prior'), 'the prior order'),
-    priorScore: required(readColumn<Float32Array>(db, 'model.prior_score'), 'the prior scores'),
-    engagementOrder: required(readColumn<Int32Array>(db, 'features.ranked_users'), 'the engagement order'),
-    engagement: required(readColumn<Float64Array>(db, 'features.engagement'), 'engagement'),
+    prior: storedPrior ?? engagementOrder,
+    priorScore: storedPrior ? required(readColumn<Float32Array>(db, 'model.prior_score'), 'the prior scores') : Float32Array.from(engagement),
+    engagementOrder,
+    engagement,
     interactors: {nRows: offsets.length - 1, offsets, cols: users},
     exhausted: readColumn<Uint8Array>(db, 'model.exhausted'),
     heads: options.preload ? flatHeads(loadFlatLists(db, meta.nProducts)) : storedHeads(db),

@@ -6,7 +6,7 @@ import {type Choice, chooseRanking} from '../evaluation/choose.js'
 import {buildEvalSetup, type EvalSetup, evaluateModel, intervalsAt, type MetricAtK, type RankerEvaluation, type RankerIntervals, type ReturnLift} from '../evaluation/protocol.js'
 import type {Interval} from '../metrics/bootstrap.js'
 import {trainAlsOn} from '../rankings/als.js'
-import {buildAttributes, type ContentIndex, fitContent} from '../rankings/content.js'
+import {type ContentIndex, fitContent} from '../rankings/content.js'
 import {PER_PRODUCT, type ProductAttributes, type RankingData, type RankingModel, type RankingName} from '../rankings/contract.js'
 import {DEFAULT_NEIGHBORS} from '../rankings/cooccurrence.js'
 import {rankingData} from '../rankings/data.js'
@@ -329,7 +329,7 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
   const data = loadDataset(db)
   const catalog = loadProductCatalog(db, data.nProducts)
   const nProducts = data.nProducts + catalog.withoutHistory.length
-  const attributes = catalog.described ? buildAttributes(catalog.texts) : undefined
+  const attributes = catalog.attributes
   if ((requested === 'content' || requested === 'hybrid') && !attributes) {
     throw new RecsysError('NO_DATA', `the ${requested} ranking needs product names, categories or brands, and this store has none`, 'Prepare with --name-col/--category-col/--brand-col, or import attributes with `recsys catalog FILE`.')
   }
@@ -362,7 +362,17 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
   // Fit the shipped ranking on all the data.
   progress(`train: fitting ${shipped} on all ${data.nRows.toLocaleString('en-US')} interactions`)
   const tFit = Date.now()
-  const full = rankingData(data, data.nRows, engagement, {nProducts, attributes})
+  // All the data: engagement is the features stage's own (same rows, same options), and pair
+  // aggregates are built only when a ranking that reads them is fitted.
+  const needsPairs = PER_PRODUCT.includes(shipped) || (attributes !== undefined && newProducts.shipped === 'content')
+  const storedEngagement = readColumn<Float64Array>(db, 'features.engagement')
+  const storedOrder = readColumn<Int32Array>(db, 'features.ranked_users')
+  const full = rankingData(data, data.nRows, engagement, {
+    nProducts,
+    attributes,
+    aggregates: needsPairs,
+    engagement: storedEngagement && storedOrder ? {scores: storedEngagement, order: storedOrder} : undefined,
+  })
   const ctx: FitContext = {data: full, cooccurrence: {neighbors, decayDays: options.decayDays}, content: {}, hybridWeights: outcome?.hybridWeights}
   if (shipped === 'als') {
     // ALS is trained on all the data with cf-attempt's settings (or the defaults).
@@ -419,8 +429,9 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
   const engine = new AudienceEngine(parts)
   const uncapped = new ReachCounter(data.nUsers)
   let short = 0
+  const reuse = {kind: 'history' as const, count: 0, users: new Int32Array(topN), scores: new Float64Array(topN), origins: new Uint8Array(topN)}
   for (let p = 0; p < nProducts; p++) {
-    const r = engine.rank(p, topN)
+    const r = engine.rank(p, topN, undefined, reuse)
     uncapped.add(r.users, r.count)
     if (r.count < topN) short++
   }
@@ -474,16 +485,16 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
   db.transaction(() => {
     // Catalog products without history get keys after the data's products.
     db.prepare('DELETE FROM products WHERE product_key >= ?').run(data.nProducts)
-    const names = catalog.texts
     bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], catalog.withoutHistory.length, (i, p, at) => {
       p[at] = data.nProducts + i
-      p[at + 1] = catalog.withoutHistory[i]
-      p[at + 2] = names[data.nProducts + i]?.name ?? null
+      p[at + 1] = catalog.withoutHistory[i].id
+      p[at + 2] = catalog.withoutHistory[i].name
     })
     const written = writeShippedModel(db, {
       nProducts,
       prior: model.prior,
       priorScore,
+      priorIsEngagement: shipped === 'engagement',
       interactors: full.interactors,
       exhausted,
       content: (contentModel as (RankingModel & {index?: ContentIndex}) | undefined)?.index,

@@ -1,7 +1,8 @@
 import {excerpt, RecsysError} from '../errors.js'
 import {type CsvHeader, type CsvSource, headerList, readCsv, sourceLabel} from '../ingest/csv-reader.js'
 import {canonicalInteger, isNullId} from '../ingest/ids.js'
-import type {ProductText} from '../rankings/content.js'
+import {AttributeBuilder} from '../rankings/content.js'
+import type {ProductAttributes} from '../rankings/contract.js'
 import type {Db} from '../store/open.js'
 import {latestRun} from '../store/runs.js'
 
@@ -156,32 +157,30 @@ export async function importCatalog(db: Db, options: CatalogOptions): Promise<Ca
 export interface ProductCatalog {
   /** Products of the prepared data (keys 0 … nData−1). */
   nData: number
-  /** Ids of catalog products with no interactions, given keys nData, nData+1, … in this order. */
-  withoutHistory: string[]
-  texts: Array<ProductText | undefined>
-  /** True when any product has a name, category or brand (the content ranking has something to use). */
-  described: boolean
+  /** Catalog products with no interactions, given keys nData, nData+1, … in this order: id and name. */
+  withoutHistory: Array<{id: string; name: string | null}>
+  /** Tokens of every product (undefined when no product has a name, category or brand). */
+  attributes?: ProductAttributes
 }
 
+/** Streams the products and the catalog into token lists (no text object kept per product). */
 export function loadProductCatalog(db: Db, nData: number): ProductCatalog {
-  const texts: Array<ProductText | undefined> = Array.from({length: nData})
-  let described = false
+  const builder = new AttributeBuilder()
   const rows = db
-    .prepare('SELECT p.product_key AS key, coalesce(c.name, p.name) AS name, c.category AS category, c.brand AS brand FROM products p LEFT JOIN catalog c ON c.product_id = p.product_id WHERE p.product_key < ?')
-    .iterate(nData) as IterableIterator<{key: number; name: string | null; category: string | null; brand: string | null}>
-  for (const r of rows) {
-    if (r.name === null && r.category === null && r.brand === null) continue
-    texts[r.key] = {name: r.name, category: r.category, brand: r.brand}
-    described = true
+    .prepare('SELECT p.product_key AS key, coalesce(c.name, p.name) AS name, c.category AS category, c.brand AS brand FROM products p LEFT JOIN catalog c ON c.product_id = p.product_id WHERE p.product_key < ? ORDER BY p.product_key')
+    .raw()
+    .iterate(nData) as IterableIterator<[number, string | null, string | null, string | null]>
+  for (const [key, name, category, brand] of rows) {
+    if (name !== null || category !== null || brand !== null) builder.add(key, {name, category, brand})
   }
-  const withoutHistory: string[] = []
+  const withoutHistory: ProductCatalog['withoutHistory'] = []
   const extra = db
     .prepare('SELECT c.product_id AS id, c.name AS name, c.category AS category, c.brand AS brand FROM catalog c WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.product_id = c.product_id AND p.product_key < ?) ORDER BY c.product_id')
     .iterate(nData) as IterableIterator<{id: string; name: string | null; category: string | null; brand: string | null}>
   for (const r of extra) {
-    withoutHistory.push(r.id)
-    texts.push({name: r.name, category: r.category, brand: r.brand})
-    described = true
+    builder.add(nData + withoutHistory.length, {name: r.name, category: r.category, brand: r.brand})
+    withoutHistory.push({id: r.id, name: r.name})
   }
-  return {nData, withoutHistory, texts, described}
+  const attributes = builder.finish(nData + withoutHistory.length)
+  return {nData, withoutHistory, attributes: builder.described ? attributes : undefined}
 }

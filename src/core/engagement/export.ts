@@ -16,7 +16,7 @@ export function writeFeaturesCsv(db: Db, f: UserFeatures, write: (chunk: string)
   let rows = 0
   for (const [u, id] of db.prepare('SELECT user_key, user_id FROM users ORDER BY user_key').raw().iterate() as IterableIterator<[number, string]>) {
     if (!f.active[u]) continue
-    const components = COMPONENTS.map((c) => String(Number(f.normalised[c][u].toFixed(6)))).join(',')
+    const components = COMPONENTS.map((c) => String(Number(f.normalised(c, u).toFixed(6)))).join(',')
     write(`${text(id)},${Number(f.engagement[u].toFixed(6))},${f.interactions[u]},${f.distinctProducts[u]},${isoDateTime(f.firstTsMs[u])},${isoDateTime(f.lastTsMs[u])},${components}\r\n`)
     rows++
   }

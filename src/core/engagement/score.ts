@@ -86,7 +86,11 @@ export function parseWeightList(text: string, flag: string, allowed?: readonly s
   return out
 }
 
-/** Per-user raw features and min-max normalised components; users with no rows in range are inactive. */
+/**
+ * Per-user features; users with no rows in range are inactive. Components are computed when asked
+ * (raw, or min-max normalised), not held as arrays: ten arrays of a double per user would be most of
+ * the memory at tens of millions of users.
+ */
 export interface UserFeatures {
   nUsers: number
   active: Uint8Array
@@ -94,8 +98,10 @@ export interface UserFeatures {
   distinctProducts: Int32Array
   firstTsMs: Float64Array
   lastTsMs: Float64Array
-  raw: Record<Component, Float64Array>
-  normalised: Record<Component, Float64Array>
+  /** Summed event weights per user (quality = weightSum / interactions). */
+  weightSum: Float64Array
+  raw(c: Component, u: number): number
+  normalised(c: Component, u: number): number
   engagement: Float64Array
   referenceTsMs: number
 }
@@ -138,11 +144,12 @@ export function computeFeatures(
   }
   // Distinct products per user: group rows by user (counting sort), then stamp products.
   const start = new Int32Array(nUsers + 1)
-  for (let i = from; i < to; i++) start[userKey[i] + 1]++
-  for (let u = 0; u < nUsers; u++) start[u + 1] += start[u]
-  const fill = start.slice(0, nUsers)
+  for (let u = 0; u < nUsers; u++) start[u + 1] = start[u] + interactions[u]
   const byUser = new Int32Array(to - from)
-  for (let i = from; i < to; i++) byUser[fill[userKey[i]]++] = productKey[i]
+  {
+    const fill = start.slice(0, nUsers)
+    for (let i = from; i < to; i++) byUser[fill[userKey[i]]++] = productKey[i]
+  }
   const stamp = new Int32Array(nProducts).fill(-1)
   const distinctProducts = new Int32Array(nUsers)
   for (let u = 0; u < nUsers; u++) {
@@ -159,37 +166,44 @@ export function computeFeatures(
 
   const referenceTsMs = to > from ? tsMs[to - 1] : 0
   const active = new Uint8Array(nUsers)
-  const raw = Object.fromEntries(COMPONENTS.map((c) => [c, new Float64Array(nUsers)])) as Record<Component, Float64Array>
-  for (let u = 0; u < nUsers; u++) {
+  for (let u = 0; u < nUsers; u++) if (interactions[u] > 0) active[u] = 1
+  const decay = options.decayDays
+  const raw = (c: Component, u: number): number => {
     const n = interactions[u]
-    if (n === 0) continue
-    active[u] = 1
-    raw.volume[u] = n
-    raw.breadth[u] = distinctProducts[u]
-    raw.quality[u] = weightSum[u] / n
-    raw.frequency[u] = n / (Math.floor((lastTsMs[u] - firstTsMs[u]) / DAY_MS) + 1)
-    raw.recency[u] = Math.exp(-Math.floor((referenceTsMs - lastTsMs[u]) / DAY_MS) / options.decayDays)
+    if (n === 0) return 0
+    switch (c) {
+      case 'volume':
+        return n
+      case 'breadth':
+        return distinctProducts[u]
+      case 'quality':
+        return weightSum[u] / n
+      case 'frequency':
+        return n / (Math.floor((lastTsMs[u] - firstTsMs[u]) / DAY_MS) + 1)
+      case 'recency':
+        return Math.exp(-Math.floor((referenceTsMs - lastTsMs[u]) / DAY_MS) / decay)
+    }
   }
-  const normalised = {} as Record<Component, Float64Array>
-  const engagement = new Float64Array(nUsers)
+  const min = {} as Record<Component, number>
+  const range = {} as Record<Component, number>
   for (const c of COMPONENTS) {
-    const x = raw[c]
-    let min = Number.POSITIVE_INFINITY
-    let max = Number.NEGATIVE_INFINITY
+    let lo = Number.POSITIVE_INFINITY
+    let hi = Number.NEGATIVE_INFINITY
     for (let u = 0; u < nUsers; u++) {
       if (!active[u]) continue
-      if (x[u] < min) min = x[u]
-      if (x[u] > max) max = x[u]
+      const x = raw(c, u)
+      if (x < lo) lo = x
+      if (x > hi) hi = x
     }
-    const range = max - min
-    const out = new Float64Array(nUsers)
+    min[c] = lo
+    range[c] = hi - lo
+  }
+  const normalised = (c: Component, u: number): number => (active[u] && range[c] > 0 ? (raw(c, u) - min[c]) / range[c] : 0)
+  const engagement = new Float64Array(nUsers)
+  // Summed component by component, in the same order as before, so scores are bit-identical.
+  for (const c of COMPONENTS) {
     const w = options.weights[c]
-    for (let u = 0; u < nUsers; u++) {
-      if (!active[u]) continue
-      out[u] = range > 0 ? (x[u] - min) / range : 0
-      engagement[u] += w * out[u]
-    }
-    normalised[c] = out
+    for (let u = 0; u < nUsers; u++) if (active[u]) engagement[u] += w * normalised(c, u)
   }
   for (let u = 0; u < nUsers; u++) {
     if (!active[u]) {
@@ -197,17 +211,66 @@ export function computeFeatures(
       lastTsMs[u] = 0
     }
   }
-  return {nUsers, active, interactions, distinctProducts, firstTsMs, lastTsMs, raw, normalised, engagement, referenceTsMs}
+  return {nUsers, active, interactions, distinctProducts, firstTsMs, lastTsMs, weightSum, raw, normalised, engagement, referenceTsMs}
 }
 
 /**
  * Active users ordered by score, highest first; ties by user key (lowest first), so rankings are
- * deterministic. Inactive users (active[u] = 0) are left out.
+ * deterministic. Inactive users (active[u] = 0) are left out. An LSD radix sort over the scores'
+ * bits (stable, so ties keep key order): a comparison sort of tens of millions of users in JS is
+ * slow and copies the whole index into a JS array.
  */
 export function rankUsers(score: Float64Array, active: Uint8Array): Int32Array {
   let n = 0
   for (let u = 0; u < active.length; u++) n += active[u]
-  const order = new Int32Array(n)
+  const order = new Uint32Array(n)
   for (let u = 0, w = 0; u < active.length; u++) if (active[u]) order[w++] = u
-  return order.sort((a, b) => score[b] - score[a] || a - b)
+  // Descending by score: sort ascending on the order-preserving key of −score (−0 and 0 as one).
+  const keys = new Float64Array(score.length)
+  for (let u = 0; u < score.length; u++) keys[u] = score[u] === 0 ? 0 : score[u]
+  radixByFloat(keys, order, true)
+  return new Int32Array(order.buffer, order.byteOffset, n)
+}
+
+/**
+ * Sorts `order` (indices into `values`) by value, stably, in place: an LSD radix over the IEEE-754
+ * bits, each turned into an unsigned key that orders as the numbers do (negative values flipped),
+ * 16 bits a pass; passes with one digit for every index are skipped.
+ */
+export function radixByFloat(values: Float64Array, order: Uint32Array, descending = false): void {
+  const n = order.length
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length * 2)
+  const digit = (r: number, word: number, shift: number): number => {
+    const hi = bits[r * 2 + 1]
+    const negative = hi >>> 31 === 1
+    let w = bits[r * 2 + word]
+    // Order-preserving: flip all bits of negatives, only the sign of positives.
+    if (negative) w = ~w >>> 0
+    else if (word === 1) w = (w | 0x80000000) >>> 0
+    if (descending) w = ~w >>> 0
+    return (w >>> shift) & 0xffff
+  }
+  let from: Uint32Array = order
+  let to: Uint32Array = new Uint32Array(n)
+  const count = new Int32Array(65_537)
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass >> 1
+    const shift = (pass & 1) * 16
+    count.fill(0)
+    for (let i = 0; i < n; i++) count[digit(from[i], word, shift) + 1]++
+    let single = false
+    for (let d = 1; d <= 65_536; d++) {
+      if (count[d] === n) single = true
+      count[d] += count[d - 1]
+    }
+    if (single) continue
+    for (let i = 0; i < n; i++) {
+      const r = from[i]
+      to[count[digit(r, word, shift)]++] = r
+    }
+    const t = from
+    from = to
+    to = t
+  }
+  if (from !== order) order.set(from)
 }

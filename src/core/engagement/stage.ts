@@ -1,4 +1,4 @@
-import {isoDateTime} from '../ingest/timestamps.js'
+import {isoDateTime, utcDay} from '../ingest/timestamps.js'
 import {writeColumn} from '../store/columns.js'
 import {loadDataset} from '../store/dataset.js'
 import type {Db} from '../store/open.js'
@@ -63,7 +63,7 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
     interactions: f.interactions[u],
     distinctProducts: f.distinctProducts[u],
     lastSeen: isoDateTime(f.lastTsMs[u]),
-    components: Object.fromEntries(COMPONENTS.map((c) => [c, f.normalised[c][u]])) as Record<Component, number>,
+    components: Object.fromEntries(COMPONENTS.map((c) => [c, f.normalised(c, u)])) as Record<Component, number>,
   }))
   const report: Omit<FeaturesReport, 'elapsedMs'> = {
     datasetVersion: data.version,
@@ -88,7 +88,8 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
     writeColumn(db, 'features.ranked_users', ranked)
     writeColumn(db, 'features.interactions', f.interactions)
     writeColumn(db, 'features.distinct_products', f.distinctProducts)
-    writeColumn(db, 'features.last_ts_ms', f.lastTsMs)
+    // Outputs show the last day a user was seen, so whole UTC days (Int32) are kept, not milliseconds.
+    writeColumn(db, 'features.last_day', Int32Array.from(f.lastTsMs, (t) => utcDay(t)))
     recordRun(db, {stage: 'features', datasetVersion: data.version, params, startedAtMs: started, summary: report})
   })()
   if (options.out) {

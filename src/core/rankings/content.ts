@@ -29,33 +29,62 @@ export function productTokens(text: ProductText): string[] {
   return [...out]
 }
 
-/** Tokens of every product, by product key, over one shared vocabulary. */
-export function buildAttributes(texts: ArrayLike<ProductText | undefined>): ProductAttributes {
-  const ids = new Map<string, number>()
-  const vocabulary: string[] = []
-  const offsets = new Int32Array(texts.length + 1)
-  const tokens = new Growable(Int32Array)
-  for (let p = 0; p < texts.length; p++) {
-    const t = texts[p]
-    if (t) {
-      for (const token of productTokens(t)) {
-        let id = ids.get(token)
+/**
+ * Tokens of every product, by product key, over one shared vocabulary, added product by product in
+ * key order (no text object kept per product, so tens of millions of names stream through).
+ */
+export class AttributeBuilder {
+  private readonly ids = new Map<string, number>()
+  private readonly vocabulary: string[] = []
+  private readonly offsets = new Growable(Int32Array)
+  private readonly tokens = new Growable(Int32Array)
+  private next = 0
+  described = false
+
+  constructor() {
+    this.offsets.push(0)
+  }
+
+  /** Product p's text (products must come in key order; skipped keys have no tokens). */
+  add(p: number, text: ProductText | undefined): void {
+    while (this.next < p) {
+      this.offsets.push(this.tokens.length)
+      this.next++
+    }
+    if (text) {
+      for (const token of productTokens(text)) {
+        let id = this.ids.get(token)
         if (id === undefined) {
-          id = vocabulary.length
-          ids.set(token, id)
-          vocabulary.push(token)
+          id = this.vocabulary.length
+          this.ids.set(token, id)
+          this.vocabulary.push(token)
         }
-        tokens.push(id)
+        this.tokens.push(id)
+        this.described = true
       }
     }
-    offsets[p + 1] = tokens.length
+    this.offsets.push(this.tokens.length)
+    this.next = p + 1
   }
-  return {offsets, tokens: tokens.view().slice(), vocabulary}
+
+  finish(nProducts: number): ProductAttributes {
+    while (this.next < nProducts) this.add(this.next, undefined)
+    return {offsets: this.offsets.view().slice(), tokens: this.tokens.view().slice(), vocabulary: this.vocabulary}
+  }
+}
+
+/** Tokens of every product, by product key, over one shared vocabulary. */
+export function buildAttributes(texts: ArrayLike<ProductText | undefined>): ProductAttributes {
+  const builder = new AttributeBuilder()
+  for (let p = 0; p < texts.length; p++) builder.add(p, texts[p])
+  return builder.finish(texts.length)
 }
 
 export interface ContentOptions {
   /** Users kept per token (those with the highest affinity to it). */
   maxPostings?: number
+  /** Users whose postings are merged at a time (memory against passes; the result is the same). */
+  usersPerBlock?: number
 }
 
 export const DEFAULT_MAX_POSTINGS = 2000
@@ -102,60 +131,94 @@ export function buildContentIndex(data: RankingData, options: ContentOptions = {
     for (let x = attributes.offsets[p]; x < attributes.offsets[p + 1]; x++) s += idf[attributes.tokens[x]] ** 2
     norm[p] = Math.sqrt(s)
   }
-  // Affinities, user by user, through a sparse accumulator over the vocabulary.
+  // Affinities, user by user, through a sparse accumulator over the vocabulary. Users go in blocks:
+  // each block's postings are merged into every token's kept list (its best L users so far), so
+  // memory holds one block plus what is kept, never every (user, token) pair at once.
   const acc = new Float64Array(V)
   const touched = new Int32Array(V)
-  const postTok = new Growable(Int32Array)
-  const postUser = new Growable(Int32Array)
-  const postAff = new Growable(Float32Array)
   const {histories} = data
-  for (let u = 0; u < data.nUsers; u++) {
-    let nTouched = 0
-    for (let x = histories.offsets[u]; x < histories.offsets[u + 1]; x++) {
-      const j = histories.cols[x]
-      if (j >= nProducts || norm[j] === 0) continue
-      const w = histories.weight![x] / norm[j]
-      for (let y = attributes.offsets[j]; y < attributes.offsets[j + 1]; y++) {
-        const t = attributes.tokens[y]
-        if (idf[t] === 0) continue
-        if (acc[t] === 0) touched[nTouched++] = t
-        acc[t] += w * idf[t]
+  let kept: {offsets: Int32Array; users: Int32Array; affinity: Float32Array} = {offsets: new Int32Array(V + 1), users: new Int32Array(0), affinity: new Float32Array(0)}
+  const perBlock = options.usersPerBlock ?? USERS_PER_BLOCK
+  for (let block = 0; block < data.nUsers; block += perBlock) {
+    const postTok = new Growable(Int32Array)
+    const postUser = new Growable(Int32Array)
+    const postAff = new Growable(Float32Array)
+    for (let u = block; u < Math.min(data.nUsers, block + perBlock); u++) {
+      let nTouched = 0
+      for (let x = histories.offsets[u]; x < histories.offsets[u + 1]; x++) {
+        const j = histories.cols[x]
+        if (j >= nProducts || norm[j] === 0) continue
+        const w = histories.weight![x] / norm[j]
+        for (let y = attributes.offsets[j]; y < attributes.offsets[j + 1]; y++) {
+          const t = attributes.tokens[y]
+          if (idf[t] === 0) continue
+          if (acc[t] === 0) touched[nTouched++] = t
+          acc[t] += w * idf[t]
+        }
+      }
+      for (let i = 0; i < nTouched; i++) {
+        const t = touched[i]
+        postTok.push(t)
+        postUser.push(u)
+        postAff.push(acc[t])
+        acc[t] = 0
       }
     }
-    for (let i = 0; i < nTouched; i++) {
-      const t = touched[i]
-      postTok.push(t)
-      postUser.push(u)
-      postAff.push(acc[t])
-      acc[t] = 0
-    }
+    if (postTok.length > 0) kept = mergePostings(kept, postTok.view(), postUser.view(), postAff.view(), V, L)
   }
-  // Group by token and keep each token's best L users.
-  const tok = postTok.view()
+  const {offsets} = kept
+  return {vocabulary: attributes.vocabulary, idf, offsets, users: kept.users, affinity: kept.affinity}
+}
+
+/** Users whose affinities are computed before they are merged into the kept postings. */
+const USERS_PER_BLOCK = 1 << 20
+
+/**
+ * Each token's kept users merged with a block's new postings (users of later keys), keeping the L
+ * with the highest affinity, ties to the lower user key. Scoring sums over a token's users in any
+ * order, so only the set matters: it is found by a threshold from a numeric sort of the values,
+ * not by sorting the entries.
+ */
+function mergePostings(
+  kept: {offsets: Int32Array; users: Int32Array; affinity: Float32Array},
+  tok: Int32Array,
+  users: Int32Array,
+  aff: Float32Array,
+  V: number,
+  L: number,
+): {offsets: Int32Array; users: Int32Array; affinity: Float32Array} {
   const count = new Int32Array(V + 1)
   for (let i = 0; i < tok.length; i++) count[tok[i] + 1]++
   for (let t = 0; t < V; t++) count[t + 1] += count[t]
   const fill = count.slice(0, V)
   const order = new Int32Array(tok.length)
   for (let i = 0; i < tok.length; i++) order[fill[tok[i]]++] = i
-  const users = postUser.view()
-  const aff = postAff.view()
   const offsets = new Int32Array(V + 1)
   const outUsers = new Growable(Int32Array)
   const outAff = new Growable(Float32Array)
   for (let t = 0; t < V; t++) {
+    const ka = kept.offsets[t]
+    const kb = kept.offsets[t + 1]
     const a = count[t]
     const b = count[t + 1]
-    // Scoring sums over a token's users in any order, so only the set matters: all of them, or
-    // the L with the highest affinity (ties to the lower user key), found without a full sort.
+    const n = kb - ka + (b - a)
     let threshold = Number.NEGATIVE_INFINITY
     let atThreshold = 0
-    if (b - a > L) {
-      const values = new Float32Array(b - a)
-      for (let x = a; x < b; x++) values[x - a] = aff[order[x]]
+    if (n > L) {
+      const values = new Float32Array(n)
+      values.set(kept.affinity.subarray(ka, kb))
+      for (let x = a; x < b; x++) values[kb - ka + x - a] = aff[order[x]]
       values.sort()
-      threshold = values[values.length - L]
-      for (let x = values.length - L; x < values.length && values[x] === threshold; x++) atThreshold++
+      threshold = values[n - L]
+      for (let x = n - L; x < n && values[x] === threshold; x++) atThreshold++
+    }
+    // Kept users have lower keys than the block's, so this walks each token's users in key order.
+    for (let x = ka; x < kb; x++) {
+      const v = kept.affinity[x]
+      if (v > threshold || (v === threshold && atThreshold-- > 0)) {
+        outUsers.push(kept.users[x])
+        outAff.push(v)
+      }
     }
     for (let x = a; x < b; x++) {
       const i = order[x]
@@ -166,7 +229,7 @@ export function buildContentIndex(data: RankingData, options: ContentOptions = {
     }
     offsets[t + 1] = outUsers.length
   }
-  return {vocabulary: attributes.vocabulary, idf, offsets, users: outUsers.view().slice(), affinity: outAff.view().slice()}
+  return {offsets, users: outUsers.view().slice(), affinity: outAff.view().slice()}
 }
 
 /**

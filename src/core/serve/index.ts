@@ -90,9 +90,7 @@ export function buildServeIndexData(dbPath: string): ServeIndexData {
     const nameArena = utf8Arena(names, names.length)
     const popularity = new Int32Array(names.length)
     for (let p = 0; p < Math.min(names.length, parts.interactors.nRows); p++) popularity[p] = parts.interactors.offsets[p + 1] - parts.interactors.offsets[p]
-    const lastTs = readColumn<Float64Array>(db, 'features.last_ts_ms') ?? new Float64Array(userCount)
-    const lastDay = new Int32Array(lastTs.length)
-    for (let u = 0; u < lastTs.length; u++) lastDay[u] = Math.floor(lastTs[u] / DAY_MS)
+    const lastDay = readColumn<Int32Array>(db, 'features.last_day') ?? new Int32Array(userCount)
     const late = db
       .prepare('SELECT c.product_id, c.name, c.category, c.brand FROM catalog c WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.product_id = c.product_id)')
       .raw()

@@ -2,7 +2,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {resolveEngagementOptions} from '../../../src/core/engagement/score.js'
-import {buildAttributes, fitContent, productTokens} from '../../../src/core/rankings/content.js'
+import {buildAttributes, buildContentIndex, fitContent, productTokens} from '../../../src/core/rankings/content.js'
 import {rankingData} from '../../../src/core/rankings/data.js'
 import {datasetOf} from '../../helpers/data.js'
 
@@ -31,6 +31,22 @@ test('a product nobody touched gets the users whose past products are like it, b
   // A product someone touched never lists them.
   const m = model.head(0, 3, users, scores)
   assert.not.ok(Array.from(users.subarray(0, m)).includes(0))
+})
+
+test('postings merged block by block are the same as in one pass, the cap included', () => {
+  const rows: Array<[number, number]> = []
+  for (let u = 0; u < 40; u++) for (let k = 0; k < 3; k++) rows.push([u, (u * 7 + k * 3) % 12])
+  const data = datasetOf(rows, 40, 12)
+  const names = ['red lamp', 'red mug', 'blue lamp', 'blue mug', 'oak desk', 'oak chair', 'red desk', 'blue chair', 'soft lamp', 'soft mug', 'oak lamp', 'red chair']
+  const period = rankingData(data, data.nRows, resolveEngagementOptions(), {attributes: buildAttributes(names.map((name) => ({name})))})
+  for (const maxPostings of [1000, 7]) {
+    const whole = buildContentIndex(period, {maxPostings})
+    const blocks = buildContentIndex(period, {maxPostings, usersPerBlock: 3})
+    assert.equal(Array.from(blocks.offsets), Array.from(whole.offsets))
+    assert.equal(Array.from(blocks.users), Array.from(whole.users))
+    assert.equal(Array.from(blocks.affinity), Array.from(whole.affinity))
+    if (maxPostings === 7) for (let t = 0; t + 1 < whole.offsets.length; t++) assert.ok(whole.offsets[t + 1] - whole.offsets[t] <= 7)
+  }
 })
 
 test.run()
