@@ -83,7 +83,7 @@ export function renderReportHtml(model: ReportModel): RenderedReport {
     {id: 'dataset', title: 'Dataset and cleaning', section: model.dataset, body: model.dataset.available ? datasetBody(model.dataset) : ''},
     {id: 'explore', title: 'Explore: who the users are and whether they come back', section: model.explore, body: model.explore.available ? exploreBody(model.explore, add) : ''},
     {id: 'methods', title: 'Method comparison', section: model.train, body: model.train.available ? methodsBody(model.train, add) : ''},
-    {id: 'shipped', title: 'Shipped ranking and its reach', section: model.train, body: model.train.available ? shippedBody(model.train) : ''},
+    {id: 'shipped', title: 'Shipped ranking and its reach', section: model.train, body: model.train.available ? shippedBody(model.train, model.dataset.available ? model.dataset.users : null) : ''},
     {id: 'campaigns', title: 'Campaigns', section: model.campaigns, body: model.campaigns.available ? campaignsBody(model.campaigns, add) : ''},
   ]
   const sections = parts.map((p) => {
@@ -326,7 +326,7 @@ function methodsBody(t: Extract<Section<TrainSection>, {available: true}>, add: 
   return s
 }
 
-function shippedBody(t: Extract<Section<TrainSection>, {available: true}>): string {
+function shippedBody(t: Extract<Section<TrainSection>, {available: true}>, allUsers: number | null): string {
   const r = t.reach
   const rows: Array<[string, string]> = [
     ['ranking for products with history', `${t.shipped.shipped}${t.shipped.requested === 'auto' ? ' (chosen by measurement)' : ` (requested: ${t.shipped.requested})`}`],
@@ -335,7 +335,7 @@ function shippedBody(t: Extract<Section<TrainSection>, {available: true}>): stri
     ['frequency cap', t.params.cap === null ? 'none' : `each user in at most ${int(t.params.cap)} audiences`],
     ['products', `${int(t.products.total)} (${int(t.products.withHistory)} with history, ${int(t.products.withoutHistory)} catalog-only)`],
     ['audience slots filled', int(r.slots)],
-    ['distinct users reached', `${int(r.distinctUsers)}${t.params.cap !== null ? ` (${int(r.distinctUsersWithoutCap)} without the cap)` : ''}`],
+    ['distinct users reached', `${int(r.distinctUsers)}${allUsers ? ` (${pct(r.distinctUsers / allUsers, 2)} of ${int(allUsers)} users)` : ''}${t.params.cap !== null ? `; ${int(r.distinctUsersWithoutCap)} without the cap` : ''}`],
     ['most audiences one user is in', int(r.maxAudiencesPerUser)],
     ['slots held by the top 1% of reached users', pct(r.top1PercentShare)],
     ['trained at', t.ranAt],
@@ -359,17 +359,33 @@ function campaignsBody(c: CampaignSection, add: (chart: Chart) => string): strin
   let s = `<p>${int(c.total)} campaign${c.total === 1 ? '' : 's'}${c.total > c.shown.length ? `; the newest ${c.shown.length} are shown` : ''}. Lift compares the conversion rate of the treatment group with its control group, with a 95% interval.</p>`
   const measured = c.shown.filter((x) => x.result?.readable)
   if (measured.length > 0) {
+    // Plotted in percentage points, so the axis ticks read in the same unit as the values beside them.
     const rows: IntervalRow[] = measured.map((x) => {
       const a = x.result && x.result.readable ? x.result.absolute : {estimate: null, low: null, high: null}
-      return {label: clip(x.id, 24), mean: a.estimate ?? Number.NaN, low: a.low ?? Number.NaN, high: a.high ?? Number.NaN}
+      const points = (v: number | null): number => (v === null ? Number.NaN : v * 100)
+      return {label: clip(x.id, 24), mean: points(a.estimate), low: points(a.low), high: points(a.high)}
     })
     s += figure(
-      add(intervalChart({id: 'campaign-lift', title: 'Lift per campaign: treatment − control conversion rate', rows, xTitle: 'difference in conversion rate (percentage points)', format: (v) => pp(v).replace(' pp', ''), zeroLine: true})),
+      add(
+        intervalChart({
+          id: 'campaign-lift',
+          title: 'Lift per campaign: treatment − control conversion rate',
+          rows,
+          xTitle: 'difference in conversion rate (percentage points)',
+          format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`,
+          zeroLine: true,
+        }),
+      ),
       'A whisker that crosses the dashed zero line means the campaign’s effect cannot be told apart from none.',
     )
   }
   for (const x of c.shown) s += campaignCard(x)
   return s
+}
+
+/** An id as a shell argument: bare when it is plain, single-quoted otherwise, so the line can be pasted. */
+function shellArg(text: string): string {
+  return /^[\w.:@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`
 }
 
 function campaignCard(x: CampaignView): string {
@@ -383,9 +399,9 @@ function campaignCard(x: CampaignView): string {
   ])
   const r = x.result
   if (r === null) {
-    s += `<p class="muted">Not measured yet: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(clip(x.id))}</code> to measure its lift.</p>`
+    s += `<p class="muted">Not measured yet: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(shellArg(x.id))}</code> to measure its lift.</p>`
   } else if (!r.readable) {
-    s += `<p class="stale">A result was stored at ${esc(r.measuredAt)} but this report cannot read it: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(clip(x.id))}</code> again.</p>`
+    s += `<p class="stale">A result was stored at ${esc(r.measuredAt)} but this report cannot read it: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(shellArg(x.id))}</code> again.</p>`
   } else {
     s += table(
       ['group', 'users', 'converted', 'conversion rate'],

@@ -239,6 +239,9 @@ test('campaigns: groups and lift with its interval when measured, "not measured 
   assert.is(charts.find((c) => c.id === 'campaign-lift')?.marks, 1)
   const lift = chartOf(html, 'campaign-lift')
   assert.ok(lift.includes('class="zero"'), 'a zero line, since the interval crosses it')
+  // The axis is in percentage points, like the values printed beside it (−0.40 to +6.40 pp).
+  assert.equal(tickLabels(lift).filter((t) => /^-?\d+$/.test(t)), ['-1', '0', '1', '2', '3', '4', '5', '6', '7'])
+  assert.ok(lift.includes('+3.00 [-0.40, +6.40]'))
 })
 
 test('a run from an older dataset is flagged as possibly out of date, with what to run', () => {
