@@ -229,22 +229,22 @@ function exploreBody(e: ExploreSection, add: (c: Chart) => string): string {
 
   const a = e.activity
   if (a.values.length > 0) {
-    const unit = a.binDays === 1 ? 'day' : a.binDays === 7 ? 'week' : `${a.binDays} days`
-    const title = `Interactions per ${unit}`
+    const bin = a.binDays === 7 ? 'week' : `${a.binDays} days`
+    const title = a.binDays === 1 ? 'Interactions per day' : `Interactions per day (mean over each ${bin})`
     const n = a.values.length
     const tickCount = Math.min(n, 6)
     const xTicks = Array.from({length: tickCount}, (_, i) => {
       const at = tickCount === 1 ? 0 : Math.round((i * (n - 1)) / (tickCount - 1))
       return {at, label: dayLabel(a.firstDay, at * a.binDays)}
     })
-    const yTitle = `interactions per ${unit}`
-    const xTitle = a.binDays === 1 ? 'day (UTC)' : `${unit} starting (UTC)`
+    const yTitle = 'interactions per day'
+    const xTitle = a.binDays === 1 ? 'day (UTC)' : `${bin} starting (UTC)`
     const chart =
       n <= MAX_ACTIVITY_BARS
         ? barChart({
             id: 'activity',
             title,
-            bars: a.values.map((value, i) => ({label: dayLabel(a.firstDay, i * a.binDays), value, tooltip: `${dayLabel(a.firstDay, i * a.binDays)}: ${int(value)} interactions`})),
+            bars: a.values.map((value, i) => ({label: dayLabel(a.firstDay, i * a.binDays), value, tooltip: `${dayLabel(a.firstDay, i * a.binDays)}: ${int(value)} interactions${a.binDays > 1 ? ' per day' : ''}`})),
             xTicks,
             xTitle,
             yTitle,

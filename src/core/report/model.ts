@@ -70,7 +70,7 @@ export interface ExploreSection {
   histogram: Array<{label: string; users: number; share: number}>
   /** The latest cohorts, each cut to `offsets` months; `hidden` older cohorts are left out. */
   cohorts: {rows: Array<{month: string; users: number; active: number[]}>; offsets: number; hidden: number}
-  /** Interactions summed per `binDays` days from `firstDay`. */
+  /** Interactions per day from `firstDay`; when `binDays` > 1, each value is the mean over that many days. */
   activity: {firstDay: string; binDays: number; values: number[]}
   events: Array<{event: string; count: number; share: number}>
 }
@@ -257,14 +257,16 @@ function latestCohorts(cohorts: ExploreReport['cohorts']): ExploreSection['cohor
 }
 
 /**
- * Daily counts as they are up to `activityPoints` days; beyond that, sums over bins of whole
- * weeks, so a decade of data is still about a thousand points and the bins stay easy to read.
+ * Daily counts as they are up to `activityPoints` days; beyond that, the mean per day over bins of
+ * whole weeks, so a decade of data is still about a thousand points, the unit stays "per day", and
+ * a last bin with fewer days does not look like a drop.
  */
 export function foldActivity(firstDay: string, perDay: number[], maxPoints = REPORT_LIMITS.activityPoints): ExploreSection['activity'] {
   if (perDay.length <= maxPoints) return {firstDay, binDays: 1, values: [...perDay]}
   const binDays = 7 * Math.ceil(perDay.length / (7 * maxPoints))
   const values = new Array<number>(Math.ceil(perDay.length / binDays)).fill(0)
   for (let d = 0; d < perDay.length; d++) values[Math.floor(d / binDays)] += perDay[d]
+  for (let b = 0; b < values.length; b++) values[b] /= Math.min(binDays, perDay.length - b * binDays)
   return {firstDay, binDays, values}
 }
 

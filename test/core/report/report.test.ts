@@ -135,12 +135,15 @@ test('heat map: one cell per value of each (ragged) row; interval chart: one poi
   assert.is(count(/ d="([^"]*)"/.exec(line.svg.split('class="mark line"')[1])![1], /[ML]/g), 4)
 })
 
-test('activity beyond the cap is summed into whole weeks; events beyond the cap into one "other"', () => {
-  const perDay = Array.from({length: 3000}, (_, i) => i % 5)
+test('activity beyond the cap becomes weekly means per day; events beyond the cap one "other"', () => {
+  // 3000 days: 428 whole weeks and a last bin of 4 days. Weekdays count 10, weekends 3.
+  const perDay = Array.from({length: 3000}, (_, i) => (i % 7 < 5 ? 10 : 3))
   const folded = foldActivity('2015-01-01', perDay, 1000)
   assert.is(folded.binDays, 7)
-  assert.is(folded.values.length, Math.ceil(3000 / 7))
-  assert.is(folded.values.reduce((a, b) => a + b, 0), perDay.reduce((a, b) => a + b, 0))
+  assert.is(folded.values.length, 429)
+  assert.is(folded.values[0], 56 / 7)
+  assert.is(folded.values[428], 10, 'the short last bin is a mean too, not a drop')
+  assert.is(foldActivity('2015-01-01', perDay, 100).binDays, 35)
   assert.equal(foldActivity('2015-01-01', [1, 2], 1000), {firstDay: '2015-01-01', binDays: 1, values: [1, 2]})
   const events = Array.from({length: 20}, (_, i) => ({event: `e${i}`, count: 20 - i, share: (20 - i) / 210}))
   const top = topEvents(events, 12)
