@@ -1,19 +1,7 @@
 import type {PrepareReport} from '../../core/ingest/prepare.js'
+import {DROP_REASONS} from '../../core/ingest/rows.js'
 import {int, keyValues, pct, seconds, table} from './format.js'
 import {paint} from './style.js'
-
-const REASONS: Array<[keyof PrepareReport['dropped'], string]> = [
-  ['malformedQuote', 'stray or unclosed quote'],
-  ['wrongFieldCount', 'wrong field count'],
-  ['nullUserId', 'empty user id'],
-  ['nullProductId', 'empty product id'],
-  ['invalidUserId', 'invalid user id'],
-  ['invalidProductId', 'invalid product id'],
-  ['badTimestamp', 'bad timestamp'],
-  ['nullEvent', 'empty event'],
-  ['duplicate', 'exact duplicate'],
-  ['bot', 'bot user rows'],
-]
 
 export function renderPrepare(report: PrepareReport): string {
   const lineParts = [`${int(report.headerLines)} header`, `${int(report.rowsRead)} rows`, `${int(report.blankLines)} blank`]
@@ -22,7 +10,7 @@ export function renderPrepare(report: PrepareReport): string {
     ['lines', `${int(report.lines)} (${lineParts.join(' + ')})`],
     ['rows read', int(report.rowsRead)],
   ]
-  for (const [key, label] of REASONS) {
+  for (const [key, label] of DROP_REASONS) {
     const n = report.dropped[key]
     const at = report.droppedLines[key]
     rows.push([`  dropped: ${label}`, n > 0 ? `${paint.yellow(int(n))}${at?.length ? ` (line${at.length > 1 ? 's' : ''} ${at.join(', ')}${n > at.length ? ', …' : ''})` : ''}` : '0'])

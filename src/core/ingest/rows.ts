@@ -44,6 +44,20 @@ export interface RowRules {
 
 export type DropReason = keyof DropCounts
 
+/** Every drop reason in report order, with the words a person reads (terminal and HTML report). */
+export const DROP_REASONS: ReadonlyArray<[DropReason, string]> = [
+  ['malformedQuote', 'stray or unclosed quote'],
+  ['wrongFieldCount', 'wrong field count'],
+  ['nullUserId', 'empty user id'],
+  ['nullProductId', 'empty product id'],
+  ['invalidUserId', 'invalid user id'],
+  ['invalidProductId', 'invalid product id'],
+  ['badTimestamp', 'bad timestamp'],
+  ['nullEvent', 'empty event'],
+  ['duplicate', 'exact duplicate'],
+  ['bot', 'bot user rows'],
+]
+
 /** How many line numbers the report keeps for each reason (the first ones). */
 export const SAMPLE_LINES = 5
 

@@ -1,4 +1,5 @@
 import {RecsysError} from '../errors.js'
+import type {PrepareReport} from '../ingest/prepare.js'
 import {readColumn} from './columns.js'
 import type {Db} from './open.js'
 import {requireDataset} from './runs.js'
@@ -57,4 +58,19 @@ export function userIds(db: Db, keys: ArrayLike<number>): string[] {
   const out: string[] = []
   for (let i = 0; i < keys.length; i++) out.push(stmt.get(keys[i]) as string)
   return out
+}
+
+/** The latest prepared dataset's record: where it came from and prepare's cleaning report. */
+export interface DatasetRecord {
+  version: number
+  source: string
+  preparedAt: string
+  report: PrepareReport
+}
+
+export function latestDatasetRecord(db: Db): DatasetRecord | undefined {
+  const row = db.prepare('SELECT version, source, prepared_at, report FROM datasets ORDER BY version DESC LIMIT 1').get() as
+    | {version: number; source: string; prepared_at: string; report: string}
+    | undefined
+  return row ? {version: row.version, source: row.source, preparedAt: row.prepared_at, report: JSON.parse(row.report) as PrepareReport} : undefined
 }

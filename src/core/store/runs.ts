@@ -78,7 +78,8 @@ export function currentDatasetVersion(db: Db): number | undefined {
   return row.v ?? undefined
 }
 
-const STAGE_COMMAND: Record<StageName, string> = {
+/** The command that fills each stage's results, for "run X first" hints. */
+export const STAGE_COMMAND: Record<StageName, string> = {
   prepare: 'recsys prepare FILE',
   explore: 'recsys explore',
   features: 'recsys features',
