@@ -399,7 +399,7 @@ function campaignCard(x: CampaignView): string {
   ])
   const r = x.result
   if (r === null) {
-    s += `<p class="muted">Not measured yet: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(shellArg(x.id))}</code> to measure its lift.</p>`
+    s += `<p class="muted">Not measured yet: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(shellArg(x.id))} --outcomes FILE</code> to measure its lift.</p>`
   } else if (!r.readable) {
     s += `<p class="stale">A result was stored at ${esc(r.measuredAt)} but this report cannot read it: run <code>${esc(FILL_COMMANDS.campaignReport)} ${esc(shellArg(x.id))}</code> again.</p>`
   } else {

@@ -5,7 +5,7 @@ import {isRecsysError} from '../errors.js'
 import {DROP_REASONS} from '../ingest/rows.js'
 import type {Interval} from '../metrics/bootstrap.js'
 import type {ExploreReport} from '../stats/explore.js'
-import {recentCampaigns, type StoredCampaign} from '../store/campaign-reads.js'
+import {recentCampaigns, type StoredCampaign} from '../campaigns/store.js'
 import {latestDatasetRecord} from '../store/dataset.js'
 import type {Db} from '../store/open.js'
 import {latestRun, requireFreshRun, STAGE_COMMAND, type StageName} from '../store/runs.js'
@@ -156,7 +156,7 @@ export const FILL_COMMANDS = {
   dataset: STAGE_COMMAND.prepare,
   explore: STAGE_COMMAND.explore,
   train: STAGE_COMMAND.train,
-  campaigns: 'recsys campaign',
+  campaigns: 'recsys recommend PRODUCT --holdout 10% --campaign NAME --out audience.csv',
   campaignReport: 'recsys campaign report',
 }
 

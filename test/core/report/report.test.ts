@@ -161,7 +161,7 @@ test('a store with no explore or train run: each empty section names the command
   const explore = /<section id="explore"[\s\S]*?<\/section>/.exec(html)![0]
   assert.match(explore, /run <code>recsys explore<\/code> to fill this section/)
   assert.match(/<section id="methods"[\s\S]*?<\/section>/.exec(html)![0], /<code>recsys train<\/code>/)
-  assert.match(/<section id="campaigns"[\s\S]*?<\/section>/.exec(html)![0], /<code>recsys campaign<\/code>/)
+  assert.match(/<section id="campaigns"[\s\S]*?<\/section>/.exec(html)![0], /<code>recsys recommend PRODUCT --holdout 10% --campaign NAME --out audience.csv<\/code>/)
   assert.is(count(html, /<svg /g), 0)
   // An empty store (no prepare): the dataset section says to prepare.
   const empty = tmp.file('empty.db')
@@ -237,7 +237,7 @@ test('campaigns: groups and lift with its interval when measured, "not measured 
   assert.ok(spring.includes('+60.0% [-5.0%, +140.0%]'))
   assert.ok(spring.includes('0.1234'))
   assert.ok(spring.includes('P9, … (30 in all)'), 'long product lists are cut')
-  assert.match(card('summer'), /Not measured yet: run <code>recsys campaign report summer<\/code>/)
+  assert.match(card('summer'), /Not measured yet: run <code>recsys campaign report summer --outcomes FILE<\/code>/)
   assert.match(card('broken'), /cannot read it/)
   assert.is(charts.find((c) => c.id === 'campaign-lift')?.marks, 1)
   const lift = chartOf(html, 'campaign-lift')
