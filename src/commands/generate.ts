@@ -23,8 +23,8 @@ export default class Generate extends BaseCommand<typeof Generate> {
     seed: Flags.integer({description: 'Random seed; the same seed gives the same file.', default: 42}),
     out: Flags.string({description: 'File to write (default: stdout).', char: 'o'}),
     profile: Flags.string({
-      description: 'reference: the churn-heavy reference marketplace (with dirt); loyal: repeat customers in taste groups, where collaborative filtering should work.',
-      options: ['reference', 'loyal'],
+      description: 'reference: the churn-heavy reference marketplace (with dirt); loyal: repeat customers in taste groups, where collaborative filtering should work; rees46: a multi-category store month shaped like the public REES46 log (view/cart/purchase, category_code, brand, price).',
+      options: ['reference', 'loyal', 'rees46'],
       default: 'reference',
     }),
   }

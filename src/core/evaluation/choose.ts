@@ -45,14 +45,15 @@ export function chooseRanking(evaluations: RankerEvaluation[], k: number, rng: (
       differences,
     }
   }
-  const runnerUp = ordered[1]
-  const gap = runnerUp ? differences.find((d) => d.name === runnerUp.name)!.minusBest : undefined
+  // The closest simpler contender, to say by how much it lost.
+  const closest = ordered.find((e) => simplicity(e.name) < simplicity(best.name))
+  const gap = closest ? differences.find((d) => d.name === closest.name)!.minusBest : undefined
   return {
     best: best.name as RankingName,
     shipped: best.name as RankingName,
-    reason: runnerUp
-      ? `${best.name} has the best NDCG@${k} (${f4(meanAt(best))} against ${runnerUp.name}'s ${f4(meanAt(runnerUp))}); no simpler ranking comes within its 95% paired interval (best − ${runnerUp.name}: [${f4(gap!.low)}, ${f4(gap!.high)}] over ${products} products)`
-      : `${best.name} is the only ranking measured`,
+    reason: closest
+      ? `${best.name} has the best NDCG@${k} (${f4(meanAt(best))}); no simpler ranking can be told apart from it: the closest, ${closest.name} (${f4(meanAt(closest))}), is below it with a 95% paired interval of the difference of [${f4(gap!.low)}, ${f4(gap!.high)}] over ${products} products`
+      : `${best.name} has the best NDCG@${k} (${f4(meanAt(best))}) and is the simplest ranking measured`,
     differences,
   }
 }

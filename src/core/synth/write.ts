@@ -1,12 +1,15 @@
 import {writeFileAtomically} from '../util/atomic-file.js'
 import {type GenerateOptions, type GenerateSummary, generateReferenceCsv} from './generate.js'
 import {generateLoyalCsv} from './loyal.js'
+import {generateRees46Csv} from './rees46.js'
 
-export type GenerateProfile = 'reference' | 'loyal'
+export type GenerateProfile = 'reference' | 'loyal' | 'rees46'
 
 /** The CSV of a profile, chunk by chunk through `write`. */
 export function generateCsv(profile: GenerateProfile, options: GenerateOptions, write: (chunk: string) => void): GenerateSummary {
-  return profile === 'loyal' ? generateLoyalCsv(options, write) : generateReferenceCsv(options, write)
+  if (profile === 'loyal') return generateLoyalCsv(options, write)
+  if (profile === 'rees46') return generateRees46Csv(options, write)
+  return generateReferenceCsv(options, write)
 }
 
 /**
