@@ -4,7 +4,8 @@ import {spinnerWanted} from './render/style.js'
 
 /**
  * Progress on stderr: an ora spinner for a person at a terminal; otherwise plain lines, at most
- * one every two seconds plus one per phase; nothing at all under --json.
+ * one every two seconds plus one per phase (a log someone tails); nothing at all under --json or
+ * in CI, where progress lines only clutter the log.
  */
 export class Progress {
   private spinner?: Ora
@@ -24,7 +25,7 @@ export class Progress {
   }
 
   update(phase: string, text: string): void {
-    if (this.json) return
+    if (this.json || (!this.spinner && process.env.CI)) return
     if (this.spinner) {
       this.spinner.text = text
       return
@@ -42,7 +43,7 @@ export class Progress {
       if (text) this.spinner.succeed(text)
       else this.spinner.stop()
       this.spinner = undefined
-    } else if (text && !this.json) process.stderr.write(`${text}\n`)
+    } else if (text && !this.json && !process.env.CI) process.stderr.write(`${text}\n`)
   }
 
   fail(): void {

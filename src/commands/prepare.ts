@@ -1,6 +1,6 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
-import {renderPrepare} from '../cli/render/prepare.js'
+import {prepareProgressText, renderPrepare} from '../cli/render/prepare.js'
 import {type PrepareReport, prepareDataset} from '../core/ingest/prepare.js'
 
 export default class Prepare extends BaseCommand<typeof Prepare> {
@@ -33,15 +33,7 @@ Timestamps: ISO 8601 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS UT
         signal: guard.signal,
         onProgress(p) {
           if (p.phase === 'write') guard.release()
-          const rate = p.elapsedMs > 0 ? Math.round((p.rowsRead / p.elapsedMs) * 1000) : 0
-          const share = p.totalBytes ? ` (${Math.min(100, Math.round((p.bytesRead / p.totalBytes) * 100))}%)` : ''
-          const text =
-            p.phase === 'read'
-              ? `prepare: read ${p.rowsRead.toLocaleString('en-US')} rows${share}, ${rate.toLocaleString('en-US')} rows/s`
-              : p.phase === 'clean'
-                ? `prepare: cleaning ${p.rowsRead.toLocaleString('en-US')} rows`
-                : 'prepare: writing the store'
-          progress.update(p.phase, text)
+          progress.update(p.phase, prepareProgressText(p))
             },
           }),
         ),
