@@ -2,7 +2,7 @@ import {productIdNormaliser} from '../catalog/catalog.js'
 import {RecsysError} from '../errors.js'
 import {DAY_MS, isoDate} from '../ingest/timestamps.js'
 import type {ProductText} from '../rankings/content.js'
-import {readColumn, readColumnRange} from '../store/columns.js'
+import {ColumnCache, readColumn} from '../store/columns.js'
 import type {Db} from '../store/open.js'
 import {type RunRecord, requireFreshRun} from '../store/runs.js'
 import {PER_PRODUCT} from '../rankings/contract.js'
@@ -89,6 +89,7 @@ export class AudienceService {
   private readonly catalogStmt
   private readonly userStmt
   private features?: {interactions: Int32Array; distinct: Int32Array; lastDay: Int32Array}
+  private columnCache?: ColumnCache
 
   constructor(
     private readonly db: Db,
@@ -144,8 +145,9 @@ export class AudienceService {
       const f = this.features
       return {customerId, interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
     }
-    const one = <T extends Int32Array | Float64Array>(name: string): T => readColumnRange<T>(this.db, name, u, u + 1) as T
-    return {customerId, interactions: one<Int32Array>('features.interactions')[0], distinctProducts: one<Int32Array>('features.distinct_products')[0], lastSeen: isoDate(one<Int32Array>('features.last_day')[0] * DAY_MS)}
+    this.columnCache ??= new ColumnCache(this.db)
+    const c = this.columnCache
+    return {customerId, interactions: c.at('features.interactions', u), distinctProducts: c.at('features.distinct_products', u), lastSeen: isoDate(c.at('features.last_day', u) * DAY_MS)}
   }
 
   /** Member i of a ranked answer, spelled out. */

@@ -86,10 +86,11 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
   db.transaction(() => {
     writeColumn(db, 'features.engagement', f.engagement)
     writeColumn(db, 'features.ranked_users', ranked)
-    writeColumn(db, 'features.interactions', f.interactions)
-    writeColumn(db, 'features.distinct_products', f.distinctProducts)
+    // Per-user facts that lookups read a user at a time: small chunks make each read small.
+    writeColumn(db, 'features.interactions', f.interactions, 4096)
+    writeColumn(db, 'features.distinct_products', f.distinctProducts, 4096)
     // Outputs show the last day a user was seen, so whole UTC days (Int32) are kept, not milliseconds.
-    writeColumn(db, 'features.last_day', Int32Array.from(f.lastTsMs, (t) => utcDay(t)))
+    writeColumn(db, 'features.last_day', Int32Array.from(f.lastTsMs, (t) => utcDay(t)), 4096)
     recordRun(db, {stage: 'features', datasetVersion: data.version, params, startedAtMs: started, summary: report})
   })()
   if (options.out) {

@@ -178,6 +178,38 @@ export function toBlob(array: Column): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength)
 }
 
+/**
+ * Single elements of columns, read a chunk at a time and kept (the most recent `maxChunks`), for
+ * lookups that touch a few users' features: no whole column is loaded for one answer.
+ */
+export class ColumnCache {
+  private readonly chunks = new Map<string, Column>()
+  private readonly lengths = new Map<string, number>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxChunks = 256,
+  ) {}
+
+  at(name: string, index: number): number {
+    let chunkLength = this.lengths.get(name)
+    if (chunkLength === undefined) {
+      chunkLength = info(this.db, name)?.chunk_length ?? CHUNK_ELEMENTS
+      this.lengths.set(name, chunkLength)
+    }
+    const c = Math.floor(index / chunkLength)
+    const key = `${name}#${c}`
+    let chunk = this.chunks.get(key)
+    if (!chunk) {
+      chunk = readColumnRange(this.db, name, c * chunkLength, (c + 1) * chunkLength)
+      if (!chunk) return Number.NaN
+      if (this.chunks.size >= this.maxChunks) this.chunks.delete(this.chunks.keys().next().value as string)
+      this.chunks.set(key, chunk)
+    }
+    return chunk[index - c * chunkLength]
+  }
+}
+
 /** Removes every column whose name starts with `prefix`. */
 export function deleteColumns(db: Db, prefix: string): void {
   const names = db.prepare("SELECT name FROM column_info WHERE substr(name, 1, length(?)) = ?").pluck().all(prefix, prefix) as string[]
