@@ -45,6 +45,7 @@ export default class Bench extends BaseCommand<typeof Bench> {
     {description: 'The standard comparison', command: '<%= config.bin %> <%= command.id %> --rows 50000,500000 --runs 3 --out bench.json'},
     {description: 'Include the ALS attempt with its own settings', command: '<%= config.bin %> <%= command.id %> --rows 500000 --cf --cf-iterations 50 --cf-factors 50'},
     {description: 'Your own data', command: '<%= config.bin %> <%= command.id %> --input interactions.csv --runs 5'},
+    {description: 'The scale figures (files generated once, kept in the cache)', command: '<%= config.bin %> <%= command.id %> --rows 500000,5000000,50000000 --runs 1 --ranker engagement --cache ~/.cache/recsys-bench'},
     {description: 'recsys prepare beside the same job in DuckDB (needs the dev dependencies)', command: '<%= config.bin %> <%= command.id %> --compare duckdb --rows 50000,500000 --runs 3'},
   ]
 
@@ -57,6 +58,9 @@ export default class Bench extends BaseCommand<typeof Bench> {
     'cf-iterations': Flags.integer({description: 'ALS iterations for cf-attempt.', default: 50, min: 1}),
     'cf-factors': Flags.integer({description: 'ALS factors for cf-attempt.', default: 50, min: 1}),
     input: Flags.string({description: 'Measure on this CSV instead of generated data (default columns).'}),
+    profile: Flags.string({description: 'Shape of the generated data.', options: ['reference', 'rees46'], default: 'reference'}),
+    cache: Flags.string({description: 'Keep generated files in this folder and reuse them (by profile, size and seed).'}),
+    ranker: Flags.string({description: 'The ranking train ships (auto measures them all; a named one skips the evaluation, e.g. engagement at 50M rows).', default: 'auto'}),
     out: Flags.string({description: 'Also write the JSON report to this file.'}),
     serve: Flags.boolean({description: 'Load-test `recsys serve` instead: a model on the first --rows size, a fixed time at --concurrency connections.', default: false}),
     duration: Flags.integer({description: 'Seconds of load for --serve.', default: 10, min: 1, max: 600}),
@@ -115,6 +119,9 @@ export default class Bench extends BaseCommand<typeof Bench> {
           seed: flags.seed,
           stages: BENCH_STAGES.filter((s) => wanted.includes(s)) as BenchStage[],
           input: flags.input,
+          profile: flags.profile as 'reference' | 'rees46',
+          cacheDir: flags.cache,
+          ranker: flags.ranker,
           cfIterations: flags['cf-iterations'],
           cfFactors: flags['cf-factors'],
           runStage: spawnStage,

@@ -10,11 +10,12 @@ export function renderBench(r: BenchReport): string {
     out.push(heading(`${int(size.rows)} rows`))
     out.push(
       table(
-        ['stage', 'median', 'runs (ms)', 'rows/s', 'peak RSS'],
-        size.stages.map((s) => [s.stage, `${num(s.medianMs / 1000, 2)} s`, s.allMs.map((x) => Math.round(x)).join(' / '), int(s.rowsPerSecond), `${int(s.peakRssMb)} MB`]),
-        ['left', 'right', 'right', 'right', 'right'],
+        ['stage', 'median', 'runs (ms)', 'rows/s', 'peak RSS', 'bytes/row'],
+        size.stages.map((s) => [s.stage, `${num(s.medianMs / 1000, 2)} s`, s.allMs.map((x) => Math.round(x)).join(' / '), int(s.rowsPerSecond), `${int(s.peakRssMb)} MB`, num(s.peakBytesPerRow, 0)]),
+        ['left', 'right', 'right', 'right', 'right', 'right'],
       ),
     )
+    out.push(`store: ${int(size.storeBytes / 1e6)} MB (${num(size.storeBytesPerRow, 1)} bytes per row), ${num(size.storeBytes / size.csvBytes, 2)}× the CSV (${int(size.csvBytes / 1e6)} MB)`)
     if (size.recommendCli) out.push(`recommend, one whole CLI call: median ${Math.round(size.recommendCli.medianMs)} ms over ${size.recommendCli.calls} calls`)
     if (size.lookups.length > 0) {
       out.push(

@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -23,6 +23,12 @@ export interface BenchOptions {
   input?: string
   cfIterations: number
   cfFactors: number
+  /** Generated data's shape (reference: the churn marketplace; rees46: a multi-category store month). */
+  profile?: 'reference' | 'rees46'
+  /** Where generated files are kept between runs (default: a temporary folder, removed after). */
+  cacheDir?: string
+  /** The ranking train ships (auto by default; a named one skips the evaluation). */
+  ranker?: string
   /** Whole-CLI recommend calls per run, and in-process lookups per n. */
   recommendCalls?: number
   lookups?: number
@@ -37,6 +43,8 @@ export interface StageFigures {
   allMs: number[]
   peakRssMb: number
   rowsPerSecond: number
+  /** Peak resident memory per input row. */
+  peakBytesPerRow: number
 }
 
 export interface LookupFigures {
@@ -52,6 +60,10 @@ export interface LookupFigures {
 
 export interface SizeResult {
   rows: number
+  /** The store after the last stage, and the CSV it came from. */
+  storeBytes: number
+  csvBytes: number
+  storeBytesPerRow: number
   stages: StageFigures[]
   recommendCli: {calls: number; medianMs: number} | null
   lookups: LookupFigures[]
@@ -80,22 +92,31 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
     for (const size of sizeList) {
       let csv = options.input
       let rows = size
+      const profile = options.profile ?? 'reference'
       if (!csv) {
-        csv = join(work, `data-${size}.csv`)
-        options.onProgress?.(`bench: generating ${size.toLocaleString('en-US')} rows`)
-        writeGeneratedCsv(csv, 'reference', {rows: size, seed: options.seed})
+        // Generated once per profile, size and seed: a 50M-row file takes minutes to write.
+        const dir = options.cacheDir ?? work
+        mkdirSync(dir, {recursive: true})
+        csv = join(dir, `${profile}-${size}-seed${options.seed}.csv`)
+        if (!existsSync(csv)) {
+          options.onProgress?.(`bench: generating ${size.toLocaleString('en-US')} ${profile} rows`)
+          writeGeneratedCsv(csv, profile, {rows: size, seed: options.seed})
+        }
       }
+      const columns = profile === 'rees46' && !options.input ? ['--user-col', 'user_id', '--product-col', 'product_id', '--event-col', 'event_type', '--time-col', 'event_time', '--category-col', 'category_code', '--brand-col', 'brand'] : []
       const times = new Map<BenchStage, number[]>()
       const peaks = new Map<BenchStage, number>()
       let db = ''
       for (let run = 0; run < options.runs; run++) {
+        // Only the last run's store is kept (for the lookups): at tens of millions of rows each is gigabytes.
+        if (db) for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, {force: true})
         db = join(work, `store-${size}-${run}.db`)
         const pipeline: Array<[BenchStage, string[]]> = [
-          ['prepare', ['prepare', csv, '--db', db, '--json']],
+          ['prepare', ['prepare', csv, '--db', db, '--json', ...columns]],
           ['explore', ['explore', '--db', db, '--json']],
           ['cf-attempt', ['cf-attempt', '--db', db, '--json', '--iterations', String(options.cfIterations), '--factors', String(options.cfFactors), '--seed', String(options.seed), '--loss-every', '0']],
           ['features', ['features', '--db', db, '--json']],
-          ['train', ['train', '--db', db, '--json', '--seed', String(options.seed)]],
+          ['train', ['train', '--db', db, '--json', '--seed', String(options.seed), ...(options.ranker ? ['--ranker', options.ranker, ...(options.ranker === 'auto' ? [] : ['--skip-eval'])] : [])]],
         ]
         for (const [stage, args] of pipeline) {
           // Later stages need their inputs even when they are not measured.
@@ -109,6 +130,8 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
           peaks.set(stage, Math.max(peaks.get(stage) ?? 0, r.maxRssKb))
         }
       }
+      const storeBytes = ['', '-wal'].reduce((a, suffix) => a + (existsSync(db + suffix) ? statSync(db + suffix).size : 0), 0)
+      const csvBytes = statSync(csv).size
       const store = openStore(db, {readonly: true})
       if (!rows) rows = (store.prepare('SELECT rows FROM datasets ORDER BY version DESC LIMIT 1').pluck().get() as number) ?? 0
       let recommendCli: SizeResult['recommendCli'] = null
@@ -150,9 +173,10 @@ export function runBench(options: BenchOptions, machine: BenchReport['machine'])
         .map((stage) => {
           const all = times.get(stage) as number[]
           const m = median(all)
-          return {stage, runs: all.length, medianMs: m, allMs: all, peakRssMb: (peaks.get(stage) ?? 0) / 1024, rowsPerSecond: Math.round((rows / m) * 1000)}
+          const peakKb = peaks.get(stage) ?? 0
+          return {stage, runs: all.length, medianMs: m, allMs: all, peakRssMb: peakKb / 1024, rowsPerSecond: Math.round((rows / m) * 1000), peakBytesPerRow: rows > 0 ? (peakKb * 1024) / rows : 0}
         })
-      sizes.push({rows, stages, recommendCli, lookups})
+      sizes.push({rows, stages, recommendCli, lookups, storeBytes, csvBytes, storeBytesPerRow: storeBytes / rows})
     }
     const scaling: BenchReport['scaling'] = []
     for (let i = 1; i < sizes.length; i++) {
