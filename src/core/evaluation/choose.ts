@@ -52,7 +52,7 @@ export function chooseRanking(evaluations: RankerEvaluation[], k: number, rng: (
     best: best.name as RankingName,
     shipped: best.name as RankingName,
     reason: closest
-      ? `${best.name} has the best NDCG@${k} (${f4(meanAt(best))}); no simpler ranking can be told apart from it: the closest, ${closest.name} (${f4(meanAt(closest))}), is below it with a 95% paired interval of the difference of [${f4(gap!.low)}, ${f4(gap!.high)}] over ${products} products`
+      ? `${best.name} has the best NDCG@${k} (${f4(meanAt(best))}) and every simpler ranking is measurably below it: the closest, ${closest.name} (${f4(meanAt(closest))}), trails by a 95% paired interval of [${f4(gap!.low)}, ${f4(gap!.high)}] over ${products} products, which excludes zero`
       : `${best.name} has the best NDCG@${k} (${f4(meanAt(best))}) and is the simplest ranking measured`,
     differences,
   }

@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {runCfAttempt} from '../../../src/core/cf/attempt.js'
+import {checkAlsBudget, runCfAttempt} from '../../../src/core/cf/attempt.js'
 import {runFeatures} from '../../../src/core/engagement/stage.js'
 import {prepareDataset} from '../../../src/core/ingest/prepare.js'
 import {openStore} from '../../../src/core/store/open.js'
@@ -68,6 +68,18 @@ test('the same seed gives the same report numbers; --eval-products samples', asy
   } finally {
     s.cleanup()
   }
+})
+
+test('ALS that would not fit in memory, or whose evaluation would take hours, is refused with the flag that shrinks it', () => {
+  const big = {users: 40_000_000, products: 20_000_000, nonZeros: 45_000_000, factors: 50, evaluated: 100, candidates: 40_000_000}
+  const memory = 24 * 2 ** 30
+  assert.throws(() => checkAlsBudget(big, memory), (e: Error) => /needs about 6[0-9]\.\d GiB/.test(e.message) && /--factors \d+/.test((e as {hint?: string}).hint ?? ''))
+  const fits = {...big, factors: 8}
+  assert.ok(checkAlsBudget(fits, memory).bytes < 0.75 * memory, 'the suggested size fits')
+  const slow = {...fits, evaluated: 200_000}
+  assert.throws(() => checkAlsBudget(slow, memory), (e: Error) => /hours/.test(e.message) && /--eval-products \d+/.test((e as {hint?: string}).hint ?? ''))
+  const sampled = {...slow, evaluated: 100}
+  assert.ok(checkAlsBudget(sampled, memory).evalSeconds < 2 * 3600)
 })
 
 test.run()
