@@ -1,35 +1,18 @@
-import {spawn, spawnSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {generateReferenceCsv} from '../../src/core/synth/generate.js'
-import {runCli} from '../helpers/cli.js'
-import {REPO_ROOT, tempDir} from '../helpers/tmp.js'
-
-/** Debian's chromium, as .ci/run installs it. Outside CI a machine without it skips this test. */
-function chromiumPath(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {encoding: 'utf8'})
-  return r.status === 0 ? r.stdout.trim() : null
-}
+import {builtStore, chromiumOrSkip} from '../helpers/browser.js'
+import {REPO_ROOT} from '../helpers/tmp.js'
 
 test('the merchant page in headless Chromium: enter a product id, read the table, compare with the API', async () => {
-  const executablePath = chromiumPath()
-  if (!executablePath) {
-    if (process.env.CI) assert.unreachable('chromium is missing: .ci/run installs it (apt-get install chromium)')
-    console.log('  (skipped: no chromium on this machine; CI installs it)')
-    return
-  }
+  const executablePath = chromiumOrSkip()
+  if (!executablePath) return
   const {chromium} = await import('playwright-core')
-  const tmp = tempDir()
-  const parts: string[] = []
-  generateReferenceCsv({rows: 4000, seed: 6}, (c) => parts.push(c))
-  const csv = tmp.file('g.csv')
-  writeFileSync(csv, parts.join(''))
-  const db = tmp.file('s.db')
-  for (const args of [['prepare', csv], ['features'], ['train']]) assert.is(runCli([...args, '--db', db]).code, 0)
+  const {tmp, db} = builtStore(6, [['prepare'], ['features'], ['train']])
   const server = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'serve', '--db', db, '--port', '0'], {stdio: ['ignore', 'pipe', 'inherit']})
   const browser = await chromium.launch({
     executablePath,

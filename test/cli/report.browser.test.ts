@@ -1,5 +1,4 @@
-import {spawnSync} from 'node:child_process'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
@@ -10,31 +9,15 @@ import type {TrainReport} from '../../src/core/audience/train.js'
 import type {ExploreReport} from '../../src/core/stats/explore.js'
 import {closeStore, openStore} from '../../src/core/store/open.js'
 import {latestRun} from '../../src/core/store/runs.js'
-import {generateReferenceCsv} from '../../src/core/synth/generate.js'
+import {builtStore, chromiumOrSkip} from '../helpers/browser.js'
 import {runCli} from '../helpers/cli.js'
-import {REPO_ROOT, tempDir} from '../helpers/tmp.js'
-
-/** Debian's chromium, as .ci/run installs it. Outside CI a machine without it skips this test. */
-function chromiumPath(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {encoding: 'utf8'})
-  return r.status === 0 ? r.stdout.trim() : null
-}
+import {REPO_ROOT} from '../helpers/tmp.js'
 
 test('the report in headless Chromium: no request leaves the file, every chart draws its marks', async () => {
-  const executablePath = chromiumPath()
-  if (!executablePath) {
-    if (process.env.CI) assert.unreachable('chromium is missing: .ci/run installs it (apt-get install chromium)')
-    console.log('  (skipped: no chromium on this machine; CI installs it)')
-    return
-  }
+  const executablePath = chromiumOrSkip()
+  if (!executablePath) return
   const {chromium} = await import('playwright-core')
-  const tmp = tempDir()
-  const parts: string[] = []
-  generateReferenceCsv({rows: 4000, seed: 8}, (c) => parts.push(c))
-  const csv = tmp.file('g.csv')
-  writeFileSync(csv, parts.join(''))
-  const db = tmp.file('s.db')
-  for (const args of [['prepare', csv], ['explore'], ['features'], ['train']]) assert.is(runCli([...args, '--db', db]).code, 0, args[0])
+  const {tmp, db} = builtStore(8, [['prepare'], ['explore'], ['features'], ['train']])
 
   // One measured campaign and one not yet measured, so the campaign section and its chart show.
   const store = openStore(db)

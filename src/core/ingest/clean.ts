@@ -1,3 +1,4 @@
+import {radixByFloat} from '../util/radix.js'
 import {utcDay} from './timestamps.js'
 
 /**
@@ -11,42 +12,6 @@ export interface RowColumns {
   tsMs: Float64Array
 }
 
-/**
- * Row indices ordered by time, stably: an LSD radix sort, 16 bits a pass, over the timestamps'
- * IEEE-754 bits (non-negative doubles order as their bit patterns), read in place through a
- * Uint32 view of the Float64 column. Passes whose digit is the same for every row are skipped.
- * O(n) with one scratch array, where a comparison sort of tens of millions of rows in JS is slow
- * and copies the whole index into a JS array.
- */
-export function radixSortByTime(tsMs: Float64Array, order: Uint32Array): Uint32Array {
-  let to: Uint32Array = new Uint32Array(order.length)
-  const n = order.length
-  const bits = new Uint32Array(tsMs.buffer, tsMs.byteOffset, tsMs.length * 2)
-  let from: Uint32Array = order
-
-  const count = new Int32Array(65_537)
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass >> 1
-    const shift = (pass & 1) * 16
-    count.fill(0)
-    for (let i = 0; i < n; i++) count[((bits[from[i] * 2 + word] >>> shift) & 0xffff) + 1]++
-    let single = false
-    for (let d = 1; d <= 65_536; d++) {
-      if (count[d] === n) single = true
-      count[d] += count[d - 1]
-    }
-    if (single) continue
-    for (let i = 0; i < n; i++) {
-      const r = from[i]
-      to[count[(bits[r * 2 + word] >>> shift) & 0xffff]++] = r
-    }
-    const t = from
-    from = to
-    to = t
-  }
-  if (from !== order) order.set(from)
-  return order
-}
 
 /**
  * Sorts row indices by (time, user, product, event, input position): time order for the store,
@@ -64,7 +29,7 @@ export function sortByTime(rows: RowColumns, order: Uint32Array): Uint32Array {
       break
     }
   }
-  if (!sorted) radixSortByTime(tsMs, order)
+  if (!sorted) radixByFloat(tsMs, order)
   let start = 0
   for (let i = 1; i <= order.length; i++) {
     if (i === order.length || tsMs[order[i]] !== tsMs[order[start]]) {
