@@ -1,5 +1,3 @@
-import {writeSync} from 'node:fs'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
@@ -7,6 +5,7 @@ import {int} from '../cli/render/format.js'
 import {RecsysError} from '../core/errors.js'
 import type {GenerateSummary} from '../core/synth/generate.js'
 import {generateCsv, type GenerateProfile, writeGeneratedCsv} from '../core/synth/write.js'
+import {writeAllSync} from '../core/util/write-all.js'
 
 export default class Generate extends BaseCommand<typeof Generate> {
   static override summary = 'Write a reference-shaped interaction log (with dirt to clean) of any size.'
@@ -37,11 +36,14 @@ export default class Generate extends BaseCommand<typeof Generate> {
     const target = flags.out
     const options = {rows: flags.rows, seed: flags.seed}
     const profile = flags.profile as GenerateProfile
-    const summary = target
-      ? writeGeneratedCsv(target, profile, options)
-      : generateCsv(profile, options, (chunk) => {
-          writeSync(1, chunk)
-        })
+    let summary: GenerateSummary
+    try {
+      summary = target ? writeGeneratedCsv(target, profile, options) : generateCsv(profile, options, (chunk) => writeAllSync(1, chunk))
+    } catch (error) {
+      // The reader went away (`generate | head`): stop, as Unix tools do, without an error.
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0)
+      throw error
+    }
     const d = summary.injected
     this.notice(
       `generated ${int(summary.rows)} rows${target ? ` to ${target}` : ''} (seed ${summary.seed}): ${int(summary.cleanRows)} clean, ${int(summary.users)} users, ${int(summary.products)} products; dirt: ${int(d.duplicates)} duplicates, ${int(d.nullUserId + d.nullProductId)} null ids, ${int(d.invalidUserId + d.invalidProductId)} non-numeric ids, ${int(d.badTimestamp)} bad timestamps, ${d.botUsers} bots (${int(d.botRows)} rows)`,

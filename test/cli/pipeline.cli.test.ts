@@ -1,4 +1,6 @@
+import {spawn} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
 import Papa from 'papaparse'
@@ -7,7 +9,7 @@ import * as assert from 'uvu/assert'
 
 import {generateReferenceCsv} from '../../src/core/synth/generate.js'
 import {runCli} from '../helpers/cli.js'
-import {tempDir} from '../helpers/tmp.js'
+import {REPO_ROOT, tempDir} from '../helpers/tmp.js'
 
 const E2E = suite<{tmp: ReturnType<typeof tempDir>; db: string; csv: string}>('pipeline and recommend (spawned CLI)', {} as never)
 E2E.before((ctx) => {
@@ -227,6 +229,25 @@ E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe han
   assert.match(empty.stderr, /--exclude-users file .* holds no ids/)
   const badHoldout = runCli(['recommend', ids[0], '--holdout', '70%', '--db', ctx.db])
   assert.is(badHoldout.code, 2)
+})
+
+E2E('generate into a pipe whose reader is slow writes every row, and a reader that leaves early is no error', async () => {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'generate', '--rows', '20000'], {stdio: ['ignore', 'pipe', 'pipe']})
+  child.stdout!.pause()
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  let lines = 0
+  child.stdout!.on('data', (c: Buffer) => {
+    for (const byte of c) if (byte === 10) lines++
+  })
+  child.stdout!.resume()
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  assert.is(code, 0)
+  assert.is(lines, 20_001, 'header and every row arrive')
+  const early = spawn('sh', ['-c', `"${process.execPath}" "${join(REPO_ROOT, 'bin/run.js')}" generate --rows 20000 | head -1 > /dev/null; echo "\${PIPESTATUS:-}"`], {stdio: ['ignore', 'pipe', 'pipe']})
+  let stderr = ''
+  early.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
+  await new Promise((resolve) => early.on('close', resolve))
+  assert.not.match(stderr, /bug|EPIPE/, 'no error when the reader leaves')
 })
 
 E2E.run()
