@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {renderTrain} from '../cli/render/train.js'
-import {DEFAULT_MAX_N, DEFAULT_SPLIT, DEFAULT_TOP_N, type RankerChoice, runTrain, type TrainReport} from '../core/audience/train.js'
+import {DEFAULT_EVAL_PRODUCTS, DEFAULT_MAX_N, DEFAULT_SPLIT, DEFAULT_TOP_N, type RankerChoice, runTrain, type TrainReport} from '../core/audience/train.js'
 import {RANKING_NAMES} from '../core/rankings/contract.js'
 import {DEFAULT_NEIGHBORS} from '../core/rankings/cooccurrence.js'
 
@@ -23,6 +23,7 @@ export default class Train extends BaseCommand<typeof Train> {
     'top-n': Flags.integer({description: 'Audience size that reach and the frequency cap count (and the default n of a lookup).', default: DEFAULT_TOP_N, min: 1, max: 10_000}),
     'max-n': Flags.integer({description: 'Depth of each product’s stored audience: lookups up to this n are exact.', default: DEFAULT_MAX_N, min: 1, max: 100_000}),
     quick: Flags.boolean({description: 'Evaluate a seeded 10% sample of products (audiences are still built for all).', default: false}),
+    'eval-products': Flags.integer({description: `Evaluate a seeded sample of at most this many products (0: all). Intervals widen with fewer; the time grows with products × users.`, default: DEFAULT_EVAL_PRODUCTS, min: 0}),
     seed: Flags.integer({description: 'Seed for samples, the random baseline and the bootstrap.', default: 42}),
     'skip-eval': Flags.boolean({description: 'With a named --ranker, skip the evaluation (auto always evaluates).', default: false}),
     'max-audiences-per-user': Flags.integer({description: 'Frequency cap: a user appears in at most this many top-n audiences.', min: 1}),
@@ -40,6 +41,7 @@ export default class Train extends BaseCommand<typeof Train> {
           topN: flags['top-n'],
           maxN: flags['max-n'],
           quick: flags.quick,
+          evalProducts: flags['eval-products'],
           seed: flags.seed,
           skipEval: flags['skip-eval'],
           maxAudiencesPerUser: flags['max-audiences-per-user'],

@@ -8,7 +8,7 @@ const ci = (i: Interval): string => `${num(i.mean, 4)} [${num(i.low, 4)}, ${num(
 function comparison(rankers: RankerSummary[], k: number, shipped?: string): string {
   const rows = [...rankers]
     .sort((a, b) => b.ndcg.mean - a.ndcg.mean)
-    .map((r) => [r.name === shipped ? paint.bold(`${r.name} ✓`) : r.name, ci(r.ndcg), ci(r.precision), ci(r.recall), ci(r.hitRate), pct(r.coverage, 2)])
+    .map((r) => [r.name === shipped ? paint.bold(`${r.name} ✓`) : r.name, ci(r.ndcg), ci(r.precision), ci(r.recall), ci(r.hitRate), Number.isFinite(r.coverage) ? pct(r.coverage, 2) : 'n/a'])
   return table(['ranking', `NDCG@${k}`, `precision@${k}`, `recall@${k}`, `hit rate@${k}`, `coverage@${k}`], rows)
 }
 

@@ -34,12 +34,16 @@ export const EVAL_KS = [5, 10, 20]
 /** The k the choice is made at. */
 export const CHOICE_K = 10
 const QUICK_SHARE = 0.1
+/** Products the evaluation scores by default: enough for tight paired intervals, bounded at any size. */
+export const DEFAULT_EVAL_PRODUCTS = 2000
 
 export interface TrainOptions {
   ranker?: RankerChoice
   topN?: number
   maxN?: number
   quick?: boolean
+  /** Evaluate a seeded sample of at most this many products (0: all). */
+  evalProducts?: number
   seed?: number
   skipEval?: boolean
   maxAudiencesPerUser?: number
@@ -97,15 +101,24 @@ function storedAlsEvaluation(db: Db, version: number, setup: EvalSetup): {evalua
   if (!run || run.datasetVersion !== version) return {}
   const config = run.summary.config
   const products = readColumn<Int32Array>(db, 'cf.als.products')
-  if (config.k !== CHOICE_K || config.split !== setup.split.fraction || !products || products.length !== setup.products.length || products.some((p, i) => p !== setup.products[i])) return {config}
-  const series = (name: string): Float64Array => readColumn<Float64Array>(db, `cf.als.${name}`) ?? new Float64Array(products.length)
+  if (config.k !== CHOICE_K || config.split !== setup.split.fraction || !products) return {config}
+  // cf-attempt scored all products (or a sample); train may score a sample of them: line them up.
+  const at = new Map<number, number>()
+  for (let i = 0; i < products.length; i++) at.set(products[i], i)
+  const index = Int32Array.from(setup.products, (p) => at.get(p) ?? -1)
+  if (index.includes(-1)) return {config}
+  const series = (name: string): Float64Array => {
+    const stored = readColumn<Float64Array>(db, `cf.als.${name}`) ?? new Float64Array(products.length)
+    return Float64Array.from(index, (i) => stored[i])
+  }
   const m = {k: CHOICE_K, precision: series('precision'), recall: series('recall'), hitRate: series('hit_rate'), ndcg: series('ndcg')}
   const mean = (x: Float64Array): number => (x.length ? x.reduce((a, b) => a + b, 0) / x.length : 0)
   return {
     config,
     evaluation: {
       name: 'als',
-      metrics: [{k: CHOICE_K, precision: mean(m.precision), recall: mean(m.recall), hitRate: mean(m.hitRate), ndcg: mean(m.ndcg), coverage: 0}],
+      // Coverage needs the audiences themselves, which cf-attempt does not keep: not measured.
+      metrics: [{k: CHOICE_K, precision: mean(m.precision), recall: mean(m.recall), hitRate: mean(m.hitRate), ndcg: mean(m.ndcg), coverage: Number.NaN}],
       perProduct: [m],
       returnLift: {audienceUsers: 0, audienceActiveAfter: 0, audienceShare: 0, baseShare: 0, lift: 0},
       elapsedMs: 0,
@@ -186,7 +199,7 @@ interface EvaluationOutcome {
 function evaluateRankings(
   data: Dataset,
   requested: RankerChoice,
-  options: Required<Pick<TrainOptions, 'seed' | 'split' | 'quick' | 'neighbors' | 'bootstrapRounds'>> & {decayDays?: number},
+  options: Required<Pick<TrainOptions, 'seed' | 'split' | 'quick' | 'evalProducts' | 'neighbors' | 'bootstrapRounds'>> & {decayDays?: number},
   engagement: ResolvedEngagementOptions,
   attributes: ProductAttributes | undefined,
   nProducts: number,
@@ -195,7 +208,9 @@ function evaluateRankings(
 ): EvaluationOutcome {
   const started = Date.now()
   const {seed, split: fraction} = options
-  const setup = buildEvalSetup(data, fraction, options.quick ? {sample: {products: (n) => Math.max(1, Math.round(n * QUICK_SHARE)), rng: createRng(seed + 1)}} : {})
+  const cap = options.evalProducts > 0 ? options.evalProducts : Number.POSITIVE_INFINITY
+  const wanted = (n: number): number => Math.min(cap, options.quick ? Math.max(1, Math.round(n * QUICK_SHARE)) : n)
+  const setup = buildEvalSetup(data, fraction, {sample: {products: wanted, rng: createRng(seed + 1)}})
   const trainData = rankingData(data, setup.split.trainRows, engagement, {nProducts, attributes})
   const base = {cooccurrence: {neighbors: options.neighbors, decayDays: options.decayDays}, content: {}}
   const described = attributes !== undefined
@@ -346,7 +361,7 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
     outcome = evaluateRankings(
       data,
       requested,
-      {seed, split: fraction, quick, neighbors, decayDays: options.decayDays, bootstrapRounds: options.bootstrapRounds ?? 1000},
+      {seed, split: fraction, quick, evalProducts: options.evalProducts ?? DEFAULT_EVAL_PRODUCTS, neighbors, decayDays: options.decayDays, bootstrapRounds: options.bootstrapRounds ?? 1000},
       engagement,
       attributes,
       nProducts,

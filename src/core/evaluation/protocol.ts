@@ -93,12 +93,15 @@ export function buildEvalSetup(data: Pick<Dataset, 'nUsers' | 'nProducts' | 'use
   }
   counts.scorable = scorable.length
   counts.newScorable = fresh.length
-  let products = Int32Array.from(scorable)
-  const wanted = options.sample ? options.sample.products(products.length) : products.length
-  if (options.sample && wanted < products.length) {
-    const pick = sampleWithoutReplacement(products.length, wanted, options.sample.rng)
-    products = Int32Array.from(pick, (i) => products[i]).sort()
+  // A seeded sample, when asked, of the scorable products and (as many) of the new ones.
+  const sampled = (list: number[]): Int32Array => {
+    const all = Int32Array.from(list)
+    const wanted = options.sample ? options.sample.products(all.length) : all.length
+    if (!options.sample || wanted >= all.length) return all
+    const pick = sampleWithoutReplacement(all.length, wanted, options.sample.rng)
+    return Int32Array.from(pick, (i) => all[i]).sort()
   }
+  const products = sampled(scorable)
   counts.evaluated = products.length
 
   const truthOf = (list: Int32Array): Csr => {
@@ -115,7 +118,7 @@ export function buildEvalSetup(data: Pick<Dataset, 'nUsers' | 'nProducts' | 'use
     }
     return {nRows: list.length, offsets, cols: Int32Array.from(cols)}
   }
-  const newProducts = Int32Array.from(fresh)
+  const newProducts = sampled(fresh)
   return {split, nUsers, nProducts, trainUsers, trainUserCount, testUsers, products, truth: truthOf(products), newProducts, newTruth: truthOf(newProducts), counts}
 }
 

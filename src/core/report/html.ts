@@ -291,7 +291,7 @@ function metricsTable(rankers: RankerView[], k: number, shipped: string): string
   let s = `<table class="metrics"><thead><tr>${head.map((h, i) => `<th${i > 0 ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>`
   for (const r of [...rankers].sort((a, b) => b.ndcg.mean - a.ndcg.mean)) {
     const name = r.name === shipped ? `<span class="shipped">${esc(r.name)} (shipped)</span>` : esc(r.name)
-    s += `<tr><td>${name}</td>${cell(r.ndcg)}${cell(r.precision)}${cell(r.recall)}${cell(r.hitRate)}<td class="num">${esc(pct(r.coverage))}</td></tr>`
+    s += `<tr><td>${name}</td>${cell(r.ndcg)}${cell(r.precision)}${cell(r.recall)}${cell(r.hitRate)}<td class="num">${esc(Number.isFinite(r.coverage) ? pct(r.coverage) : 'n/a')}</td></tr>`
   }
   return `${s}</tbody></table>`
 }

@@ -87,6 +87,25 @@ Train('on reference churn data auto ships nothing measurably worse than engageme
   }
 })
 
+Train('the evaluation scores a seeded sample of at most --eval-products products, new products too, the same one each run', async (c) => {
+  const db = await store(c, (w) => generateLoyalCsv({rows: 20_000, seed: 3}, w))
+  try {
+    const all = await runTrain(db, {bootstrapRounds: 100, evalProducts: 0})
+    const scorable = all.evaluation!.products.evaluated
+    assert.ok(scorable > 60, `enough products to sample from (${scorable})`)
+    assert.is(all.evaluation!.products.sampled, false)
+    const a = await runTrain(db, {bootstrapRounds: 100, evalProducts: 50, seed: 5})
+    const b = await runTrain(db, {bootstrapRounds: 100, evalProducts: 50, seed: 5})
+    assert.is(a.evaluation!.products.evaluated, 50)
+    assert.is(a.evaluation!.products.sampled, true)
+    assert.is(a.evaluation!.products.scorable, scorable)
+    assert.ok(a.evaluation!.newProducts.products <= 50)
+    assert.equal(a.evaluation!.rankers.map((r) => r.ndcg.mean), b.evaluation!.rankers.map((r) => r.ndcg.mean), 'same seed, same sample, same figures')
+  } finally {
+    db.close()
+  }
+})
+
 Train('a catalog product with no history gets a content audience by its name: stored by train, ranked live before it', async (c) => {
   const db = await store(c, (w) => generateReferenceCsv({rows: 20_000, seed: 12}, w))
   try {
