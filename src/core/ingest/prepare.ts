@@ -136,27 +136,38 @@ interface ResolvedColumns {
 function resolveColumns(header: CsvHeader, options: PrepareOptions, label: string): ResolvedColumns & {warnings: string[]} {
   const given = options.columns ?? {}
   const index = {} as Record<Role, number>
-  const missing = (role: Role, wanted: string): RecsysError => {
-    const guess = header.names.find((n) => ROLE_GUESS[role].test(n) && n.length <= 60)
-    const extra = role === 'event' && !given.event ? ' A log without events (an order history) prepares with --default-event purchased.' : ''
+  // Every missing column at once, each with a guess from the header (never a column another role
+  // already holds, and for events never a time column such as event_time), as one command to paste.
+  const absent: Array<{role: Role; wanted: string}> = []
+  const missing = (): RecsysError => {
+    const taken = new Set(Object.values(index).filter((i) => i !== -1))
+    const guesses = absent.map(({role}) => {
+      const i = header.names.findIndex((n, j) => !taken.has(j) && ROLE_GUESS[role].test(n) && n.length <= 60 && !(role === 'event' && ROLE_GUESS.time.test(n)))
+      if (i !== -1) taken.add(i)
+      return i === -1 ? 'NAME' : header.names[i]
+    })
+    const quote = (n: string): string => (/^[\w.-]+$/.test(n) ? n : `"${n.replace(/"/g, '\\"')}"`)
+    const extra = absent.some((a) => a.role === 'event') && !given.event ? ' A log without events (an order history) prepares with --default-event purchased.' : ''
     const looksOff = header.names.length === 1 && header.names[0].length > 30 ? ' (one long column: is the delimiter right? --delimiter sets it)' : ''
+    const what = absent.map(({role, wanted}) => `no ${ROLE_LABEL[role]} column "${excerpt(wanted, 60)}"`).join(', ')
     return new RecsysError(
       'MISSING_COLUMN',
-      `${label}: no ${ROLE_LABEL[role]} column "${excerpt(wanted, 60)}"; columns found: ${headerList(header.names)}${looksOff}`,
-      `Name it with ${ROLE_FLAG[role]} ${guess ? excerpt(guess, 60) : 'NAME'}.${extra}`,
+      `${label}: ${what}; columns found: ${headerList(header.names)}${looksOff}`,
+      `Name ${absent.length > 1 ? 'them' : 'it'} with ${absent.map(({role}, i) => `${ROLE_FLAG[role]} ${quote(excerpt(guesses[i], 60))}`).join(' ')}.${extra}`,
     )
   }
   for (const role of ['user', 'product', 'time'] as const) {
     const wanted = given[role] ?? DEFAULT_COLUMNS[role]
     index[role] = findColumn(header.names, wanted)
-    if (index[role] === -1) throw missing(role, wanted)
+    if (index[role] === -1) absent.push({role, wanted})
   }
   index.event = findColumn(header.names, given.event ?? DEFAULT_COLUMNS.event)
-  if (index.event === -1 && (given.event || options.defaultEvent === undefined)) throw missing('event', given.event ?? DEFAULT_COLUMNS.event)
+  if (index.event === -1 && (given.event || options.defaultEvent === undefined)) absent.push({role: 'event', wanted: given.event ?? DEFAULT_COLUMNS.event})
   for (const role of ['name', 'category', 'brand'] as const) {
     index[role] = findColumn(header.names, given[role] ?? DEFAULT_COLUMNS[role])
-    if (index[role] === -1 && given[role]) throw missing(role, given[role]!)
+    if (index[role] === -1 && given[role]) absent.push({role, wanted: given[role]!})
   }
+  if (absent.length > 0) throw missing()
   const used = Object.values(index).filter((i) => i !== -1)
   if (new Set(used).size !== used.length) {
     throw new RecsysError('USAGE', `${label}: two roles map to the same column`, 'Give each of --user-col, --product-col, --event-col, --time-col, --name-col, --category-col and --brand-col its own column.')

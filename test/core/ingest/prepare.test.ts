@@ -149,6 +149,11 @@ Prepare('a missing column is one error listing the columns found and the flag to
   const e = await rejects(prepareText(ctx, 'user_id,product_id,event,event_date\n1,2,cart,2022-10-01\n'), 'MISSING_COLUMN', /no user id column "customer_id"; columns found: user_id, product_id, event, event_date/)
   assert.match(e.hint, /--user-col user_id/)
   await rejects(prepareText(ctx, 'customer_id,product_id,event_date\n1,2,2022-10-01\n'), 'MISSING_COLUMN', /no event column/)
+  // All at once, and the event guess is never the time column (event_time matches /event/ too).
+  const rees = await rejects(prepareText(ctx, 'event_time,event_type,product_id,user_id\n2019-10-01 00:00:00 UTC,view,1,2\n'), 'MISSING_COLUMN', /no user id column "customer_id", no timestamp column "event_date", no event column "event"/)
+  assert.match(rees.hint, /--user-col user_id --time-col event_time --event-col event_type\./)
+  const partly = await rejects(prepareText(ctx, 'event_time,event_type,product_id,user_id\n2019-10-01 00:00:00 UTC,view,1,2\n', {columns: {user: 'user_id', time: 'event_time'}}), 'MISSING_COLUMN')
+  assert.match(partly.hint, /--event-col event_type\./)
 })
 
 Prepare('empty file, header only, missing file', async (ctx) => {
