@@ -183,6 +183,13 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
         this.log(`saved ${rows} rows to ${name}`)
       }
       return undefined
+    } catch (error) {
+      // Ctrl+C (AbortError) or Ctrl+D (the readline closes) at a prompt: the person chose to stop.
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ABORT_ERR' || code === 'ERR_USE_AFTER_CLOSE' || (error as Error).name === 'AbortError') {
+        throw new RecsysError('INTERRUPTED', 'stopped at the prompt; nothing was saved')
+      }
+      throw error
     } finally {
       rl.close()
     }

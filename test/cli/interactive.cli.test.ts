@@ -61,4 +61,29 @@ test('recommend with no id on a terminal asks for one, shows the audience and sa
   }
 })
 
+test('Ctrl+C at the prompt stops with exit 130 and a plain message, not a bug report', async () => {
+  if (!hasScript) return
+  const tmp = tempDir()
+  try {
+    const db = tmp.file('s.db')
+    assert.is(runCli(['pipeline', '--db', db, '--skip-cf']).code, 0)
+    const child = spawn('script', ['-qfec', `${process.execPath} ${join(REPO_ROOT, 'bin/run.js')} recommend --db ${db}`, '/dev/null'], {cwd: tmp.dir, env: {...process.env, CI: '', NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
+    let out = ''
+    let sent = false
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString()
+      if (!sent && out.includes('Product id (e.g.')) {
+        sent = true
+        child.stdin.write('\u0003')
+      }
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    assert.is(code, 130, out)
+    assert.match(out, /stopped at the prompt/)
+    assert.not.match(out, /bug/)
+  } finally {
+    tmp.cleanup()
+  }
+})
+
 test.run()
