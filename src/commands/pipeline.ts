@@ -3,11 +3,13 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
 import {renderPipeline} from '../cli/render/pipeline.js'
+import type {RankerChoice} from '../core/audience/train.js'
 import {runCfAttempt} from '../core/cf/attempt.js'
 import {type PipelineReport, runPipeline} from '../core/pipeline.js'
+import {RANKING_NAMES} from '../core/rankings/contract.js'
 
 export default class Pipeline extends BaseCommand<typeof Pipeline> {
-  static override summary = 'Run prepare, explore, cf-attempt, features and train in order, with one summary.'
+  static override summary = 'Run prepare, explore, features, cf-attempt and train in order, with one summary.'
   static override description = 'Stops at the first failing stage and exits non-zero naming it; the stages before it keep their stored results.'
 
   static override examples = [
@@ -22,6 +24,7 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
     'top-n': Flags.integer({description: 'Users per product audience.', default: 10, min: 1}),
     split: Flags.string({description: 'Share of interactions (by time) before the split, for explore and the evaluations.', default: '0.8'}),
     seed: Flags.integer({description: 'Seed for every random choice.', default: 42}),
+    ranker: Flags.string({description: 'The ranking train ships, or auto to measure them all and ship the best.', options: ['auto', ...RANKING_NAMES], default: 'auto'}),
   }
 
   public async run(): Promise<PipelineReport> {
@@ -34,7 +37,7 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
           runPipeline(db, {
         prepare: {...options, signal: guard.signal},
         split: Number(flags.split),
-        train: {topN: flags['top-n'], seed: flags.seed},
+        train: {topN: flags['top-n'], seed: flags.seed, ranker: flags.ranker as RankerChoice},
         cfAttempt: flags['skip-cf']
           ? undefined
           : async (store) => {

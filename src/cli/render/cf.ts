@@ -23,7 +23,7 @@ export function renderCf(r: CfReport): string {
   )
   out.push(heading(`Item-to-user ranking at k = ${e.k} (mean [95% bootstrap interval] over products)`))
   out.push(table(['ranking', `precision@${e.k}`, `recall@${e.k}`, `hit rate@${e.k}`, `NDCG@${e.k}`], e.rankers.map((x) => [x.name, ci(x.precision), ci(x.recall), ci(x.hitRate), ci(x.ndcg)])))
-  out.push(`${heading('Verdict')} ${r.verdict.viable ? paint.green('viable') : paint.red('not viable')}; use: ${paint.bold(r.verdict.useRanking)}`)
+  out.push(`${heading('Verdict')} ${r.verdict.viable ? paint.green('viable') : paint.red('not viable')}; of ALS and the global rankings use: ${paint.bold(r.verdict.useRanking)}`)
   for (const reason of r.verdict.reasons) out.push(`  - ${reason}`)
   out.push(r.verdict.summary)
   out.push(`time: training ${seconds(r.training.elapsedMs)} (median ${seconds(r.training.medianIterationMs)} per iteration, ${r.training.threads} thread${r.training.threads > 1 ? 's' : ''}), evaluation ${seconds(e.elapsedMs)}, total ${seconds(r.elapsedMs)}`)

@@ -12,7 +12,7 @@ export function renderExplore(r: ExploreReport): string {
         ['interactions', int(r.totals.interactions)],
         ['users', int(r.totals.users)],
         ['products', int(r.totals.products)],
-        ['date range', `${r.dateRange.first} → ${r.dateRange.last} (${r.dateRange.days} days)`],
+        ['date range', `${r.dateRange.first} → ${r.dateRange.last} (${spanText(r.dateRange.first, r.dateRange.last, r.dateRange.days)})`],
         ['sparsity', pct(r.totals.sparsity, 4)],
       ],
       'Totals',
@@ -57,4 +57,12 @@ export function renderExplore(r: ExploreReport): string {
   for (const reason of v.reasons) out.push(`  ${reason.blocks ? paint.red('✗') : paint.green('✓')} ${reason.text}`)
   out.push(v.summary)
   return out.join('\n')
+}
+
+/** The span in days, or in hours with a caution when it is shorter than a week. */
+function spanText(first: string, last: string, days: number): string {
+  const hours = (Date.parse(last) - Date.parse(first)) / 3_600_000
+  if (!(hours < 7 * 24)) return `${days} days`
+  const span = hours < 48 ? `${hours.toFixed(1)} hours` : `${(hours / 24).toFixed(1)} days`
+  return `${span}: too short a span for retention and new-product shares to say much`
 }

@@ -18,5 +18,5 @@ export function pipelineVerdict(r: PipelineReport): string {
 export function renderPipeline(r: PipelineReport): string {
   const rows = r.stages.map((s) => [s.stage, seconds(s.elapsedMs), s.headline])
   rows.push([paint.bold('total'), paint.bold(seconds(r.elapsedMs)), ''])
-  return `${paint.bold('Pipeline complete')}\n${table(['stage', 'time', 'result'], rows)}\n${pipelineVerdict(r)}\nShipped ranking: ${r.train.ranker.shipped} (${r.train.ranker.reason}).\nNext: recsys recommend ${r.sampleProductIds[0] ?? 'PRODUCT_ID'} (products include ${r.sampleProductIds.join(', ')}), or add --out audience.csv for a CSV`
+  return `${paint.bold('Pipeline complete')}\n${table(['stage', 'time', 'result'], rows)}\n${pipelineVerdict(r)}\nShipped by train, which measured every ranking: ${r.train.ranker.shipped} (${r.train.ranker.reason}).\nNext: recsys recommend ${r.sampleProductIds[0] ?? 'PRODUCT_ID'} (products include ${r.sampleProductIds.join(', ')}), or add --out audience.csv for a CSV`
 }

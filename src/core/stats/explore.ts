@@ -2,6 +2,13 @@ import {isoDate, utcDay} from '../ingest/timestamps.js'
 import type {Dataset} from '../store/dataset.js'
 import {temporalSplit} from '../split/temporal.js'
 
+/** What each failed threshold means, in words. */
+const BLOCKER_TEXT: Record<string, string> = {
+  retention: 'too few users come back',
+  oneTimeUserShare: 'too many users are seen once',
+  newProductShare: 'too many products are new after the split',
+}
+
 export interface ExploreOptions {
   split?: number
   /** Thresholds behind the verdict. */
@@ -237,7 +244,7 @@ export function explore(data: Dataset, options: ExploreOptions = {}): ExploreRep
   const cfViable = blocking.length === 0
   const summary = cfViable
     ? 'Collaborative filtering looks viable: users come back and products persist across the split.'
-    : `Collaborative filtering is unlikely to work: ${blocking.map((r) => r.metric).join(', ')} ${blocking.length > 1 ? 'fail' : 'fails'} the threshold; rank users by engagement or recency instead.`
+    : `Collaborative filtering is unlikely to work: ${blocking.map((r) => BLOCKER_TEXT[r.metric]).join(', ')}; a per-product ranking may still help (train --ranker auto measures it).`
 
   return {
     datasetVersion: data.version,

@@ -48,7 +48,7 @@ test('split shares, one-time users and sparsity on a hand-made log', () => {
   assert.is(r.verdict.cfViable, true)
   const strict = explore(data, {maxNewProductShare: 0.4})
   assert.is(strict.verdict.cfViable, false)
-  assert.match(strict.verdict.summary, /newProductShare/)
+  assert.match(strict.verdict.summary, /too many products are new after the split/)
 })
 
 test('generated data at 100,000 rows lands within ±2 points of the reference shares', async () => {
