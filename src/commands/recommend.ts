@@ -8,7 +8,8 @@ import {type AnswerStream, MAX_TABLE_ROWS, renderAudience, renderExportSummary, 
 import {type AudienceAnswer, AudienceService, DEFAULT_LOOKUP_MAX_N, type RankedAnswer} from '../core/audience/answer.js'
 import {type CampaignSplit, deriveCampaignId, type ExportedAudience, type ExportResult, exportAudiences, type ExportRules} from '../core/campaigns/export.js'
 import {parseHoldout} from '../core/campaigns/holdout.js'
-import {campaignParams, recordCampaign} from '../core/campaigns/store.js'
+import {readIdList} from '../core/campaigns/ids.js'
+import {campaignParams, checkCampaignReuse, recordCampaign} from '../core/campaigns/store.js'
 import {excerpt, RecsysError} from '../core/errors.js'
 import {useStore} from '../core/store/session.js'
 import {writeFileAtomically} from '../core/util/atomic-file.js'
@@ -56,6 +57,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     'min-score': Flags.string({description: 'End each audience where the score falls below this.', helpGroup: 'CAMPAIGN'}),
     'max-audiences-per-user': Flags.integer({description: 'A user appears in at most this many audiences of the export.', min: 1, helpGroup: 'CAMPAIGN'}),
     dedupe: Flags.boolean({description: 'Each user once, under the product that ranks them highest.', default: false, helpGroup: 'CAMPAIGN'}),
+    replace: Flags.boolean({description: 'Record over an existing campaign of the same id exported with another holdout share or control method.', default: false, helpGroup: 'CAMPAIGN'}),
   }
 
   public async run(): Promise<AudienceAnswer | {audiences: AudienceAnswer[]} | undefined> {
@@ -92,13 +94,20 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       }
       let exported: ExportResult | undefined
       let campaignId: string | undefined
+      let recordPending: (() => void) | undefined
+      let reuseNote: string | undefined
       if (ruled) {
         campaignId = campaignMode ? (flags.campaign ?? deriveCampaignId(ids)) : undefined
         const split: CampaignSplit | undefined = campaignId ? {campaignId, holdout: holdout ?? 0.1, control: flags.control as 'holdout' | 'random'} : undefined
         exported = exportAudiences(service, {ids, n: flags.n, rules, campaign: split, attributes})
         if (split) {
           const result = exported
-          db.transaction(() => recordCampaign(db, {
+          if (result.members.control === 0) {
+            throw new RecsysError('USAGE', `a ${Math.round(split.holdout * 100)}% holdout of ${result.members.treatment.toLocaleString('en-US')} members leaves no one in the control group, so the campaign could never be measured`, 'Export more users (-n), more products, or a larger --holdout.')
+          }
+          reuseNote = checkCampaignReuse(db, split, result.audiences.map((a) => a.answer.productId), flags.n, flags.replace)
+          // Recorded only once the audience has been written: a failed export records nothing.
+          recordPending = () => db.transaction(() => recordCampaign(db, {
             campaignId: split.campaignId,
             createdAt: new Date().toISOString(),
             products: result.audiences.map((a) => a.answer.productId),
@@ -121,19 +130,18 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       const streams: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
       if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${r.note}\n`)
       const groups = campaignId !== undefined
-      const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap} : undefined
-      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n`)
+      const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n: flags.n, products: ranked.length} : undefined
+      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n${reuseNote ? `${reuseNote}\n` : ''}`)
       if (this.jsonEnabled() || format === 'json') {
         this.emit((write) => writeAudienceJson(streams, write, summary ? {campaign: campaignId ?? null, members: summary.members, removed: summary.removed, overlap: summary.overlap} : undefined))
-        return undefined
-      }
-      if (format === 'csv') {
+      } else if (format === 'csv') {
         const rows = this.emit((write) => writeAudienceCsv(streams, write, flags['raw-csv'], groups))
         if (flags.out) process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${flags.out}\n`)
-        return undefined
+      } else {
+        const text = `${streams.map((st) => renderAudience({...st.head, count: st.count, recommendations: Array.from({length: st.count}, (_, i) => st.member(i))})).join('\n\n')}\n`
+        this.emit((write) => write(text))
       }
-      const text = `${streams.map((st) => renderAudience({...st.head, count: st.count, recommendations: Array.from({length: st.count}, (_, i) => st.member(i))})).join('\n\n')}\n`
-      this.emit((write) => write(text))
+      recordPending?.()
       return undefined
     })
   }
@@ -223,19 +231,13 @@ function full(service: AudienceService, r: RankedAnswer): AudienceAnswer {
   return service.describe(r, Array.from({length: r.ranked.count}, (_, i) => service.member(r, i)))
 }
 
-/** Ids from a file, one per line (a header line naming the column is skipped); an empty list is an error. */
-function readIdFile(path: string, flag = '--products', what = 'product id'): string[] {
+/** Ids from a file (see readIdList); an unreadable or empty file is an error naming the flag. */
+function readIdFile(path: string, flag = '--products', what: 'product id' | 'customer id' = 'product id'): string[] {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch {
     throw new RecsysError('FILE_NOT_FOUND', `cannot read ${flag} file ${path}`, `Pass a text file with one ${what} per line.`)
   }
-  const header = new Set(['product_id', 'customer_id', 'user_id', 'id'])
-  const ids = text
-    .split(/\r?\n/)
-    .map((s) => s.replace(/^\uFEFF/, '').split(',')[0].trim())
-    .filter((s, i) => s.length > 0 && !(i === 0 && header.has(s.toLowerCase())))
-  if (ids.length === 0) throw new RecsysError('EMPTY_INPUT', `${flag} file ${path} holds no ids`, `Put one ${what} per line.`)
-  return ids
+  return readIdList(text, `${flag} file ${path}`, what === 'product id' ? 'product' : 'customer')
 }

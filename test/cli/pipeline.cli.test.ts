@@ -229,6 +229,25 @@ E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe han
   assert.match(empty.stderr, /--exclude-users file .* holds no ids/)
   const badHoldout = runCli(['recommend', ids[0], '--holdout', '70%', '--db', ctx.db])
   assert.is(badHoldout.code, 2)
+  // A list whose ids match nobody is named; a quoted id or a CSV export's customer_id column is read.
+  const stranger = run(['--exclude-users', ctx.tmp.file('dnt2.txt', 'nobody-1\nnobody-2\n')])
+  assert.match(stranger.stderr, /2 of 2 ids on the do-not-target list match no customer/)
+  const quoted = run(['--exclude-users', ctx.tmp.file('dnt3.txt', `"${top}"\n`)])
+  assert.not.ok(quoted.rows.some((r) => r.customer_id === top), 'a quoted id is still excluded')
+  const exported = run(['--exclude-users', ctx.tmp.file('dnt4.csv', `email,customer_id\na@b.c,${top}\n`)])
+  assert.not.ok(exported.rows.some((r) => r.customer_id === top), 'the customer_id column of a CSV export is read')
+  // The same campaign id with another holdout share is refused (it would rewrite who was held out)…
+  const changed = runCli(['recommend', '--products', list, '-n', '30', '--holdout', '40%', '--campaign', 'e2e', '--format', 'csv', '--db', ctx.db])
+  assert.is(changed.code, 2)
+  assert.match(changed.stderr, /holdout 20% → 40%/)
+  assert.is(storeQuery(ctx.db, (db) => db.prepare("SELECT holdout FROM campaigns WHERE campaign_id = 'e2e'").pluck().get() as number), 0.2)
+  // …a holdout that leaves no control group is refused, and a failed write records nothing.
+  const tiny = runCli(['recommend', ids[0], '-n', '3', '--holdout', '1%', '--campaign', 'tiny', '--db', ctx.db])
+  assert.is(tiny.code, 2)
+  assert.match(tiny.stderr, /no one in the control group/)
+  const unwritten = runCli(['recommend', ids[0], '-n', '30', '--holdout', '20%', '--campaign', 'lost', '--out', ctx.tmp.file('no/such/dir/a.csv'), '--db', ctx.db])
+  assert.is(unwritten.code, 2)
+  assert.is(storeQuery(ctx.db, (db) => db.prepare("SELECT count(*) FROM campaigns WHERE campaign_id IN ('tiny', 'lost')").pluck().get() as number), 0)
 })
 
 E2E('generate into a pipe whose reader is slow writes every row, and a reader that leaves early is no error', async () => {

@@ -79,11 +79,31 @@ export function renderAudience(a: AudienceAnswer): string {
 }
 
 /** What the rules of an export did, for stderr. */
-export function renderExportSummary(summary: {campaignId?: string; recorded: boolean; members: {treatment: number; control: number}; removed: Record<string, number>; overlap: {usersInSeveral: number; pairs: Array<{a: string; b: string; shared: number}>} | null}): string {
+export function renderExportSummary(summary: {
+  campaignId?: string
+  recorded: boolean
+  members: {treatment: number; control: number}
+  removed: Record<string, number>
+  overlap: {usersInSeveral: number; pairs: Array<{a: string; b: string; shared: number}>} | null
+  unmatchedExclusions?: number
+  excludeListed?: number
+  short?: {products: number; empty: number}
+  n?: number
+  products?: number
+}): string {
   const lines: string[] = []
+  if (summary.unmatchedExclusions && summary.excludeListed) {
+    const all = summary.unmatchedExclusions === summary.excludeListed
+    lines.push(
+      `${all ? paint.yellow('warning: ') : ''}${int(summary.unmatchedExclusions)} of ${int(summary.excludeListed)} ids on the do-not-target list match no customer in the data${all ? ': is it the right file, with one customer id per line or a customer_id column?' : ''}`,
+    )
+  }
   if (summary.campaignId) lines.push(`campaign ${summary.campaignId}: ${int(summary.members.treatment)} treatment, ${int(summary.members.control)} control${summary.recorded ? ' (recorded in the store; measure it with `recsys campaign report ' + summary.campaignId + '`)' : ''}`)
   const removed = Object.entries(summary.removed).filter(([, n]) => n > 0)
-  if (removed.length > 0) lines.push(`rules: ${removed.map(([k, n]) => `${int(n)} ${RULE_LABEL[k] ?? k}`).join(', ')}; the next best users took the freed places`)
+  if (removed.length > 0) {
+    const short = summary.short && summary.short.products > 0 ? `; ${int(summary.short.products)} of ${int(summary.products ?? 0)} audiences are shorter than ${int(summary.n ?? 0)} (${int(summary.short.empty)} empty): not enough eligible users` : ''
+    lines.push(`rules: ${removed.map(([k, n]) => `${int(n)} ${RULE_LABEL[k] ?? k}`).join(', ')}; the next best users took the freed places where there were any${short}`)
+  }
   if (summary.overlap) {
     const top = summary.overlap.pairs.slice(0, 3).map((p) => `${p.a}/${p.b} ${int(p.shared)}`)
     lines.push(`overlap: ${int(summary.overlap.usersInSeveral)} users are in more than one product's top list${top.length ? ` (most shared: ${top.join(', ')})` : ''}`)

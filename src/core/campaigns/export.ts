@@ -49,14 +49,24 @@ export interface ExportResult {
   /** Users who are in more than one product's top n (before dedupe), and the pairs that share most. */
   overlap: {usersInSeveral: number; pairs: Array<{a: string; b: string; shared: number}>} | null
   members: {treatment: number; control: number}
+  /** Ids on the do-not-target list that match no customer in the data (a wrong file shows here). */
+  unmatchedExclusions: number
+  /** Audiences the rules left with fewer than n users, and with none. */
+  short: {products: number; empty: number}
 }
 
 /** User keys of the listed customer ids (one scan of the users table). */
-function userKeys(service: AudienceService, ids: Set<string>): Uint8Array {
+function userKeys(service: AudienceService, ids: Set<string>): {marked: Uint8Array; matched: number} {
   const marked = new Uint8Array(service.engine.parts.engagement.length)
-  if (ids.size === 0) return marked
-  for (const [key, id] of service.userIdRows()) if (ids.has(id)) marked[key] = 1
-  return marked
+  let matched = 0
+  if (ids.size === 0) return {marked, matched}
+  for (const [key, id] of service.userIdRows()) {
+    if (ids.has(id)) {
+      marked[key] = 1
+      matched++
+    }
+  }
+  return {marked, matched}
 }
 
 /**
@@ -69,7 +79,8 @@ export function exportAudiences(service: AudienceService, request: ExportRequest
   const rules = request.rules ?? {}
   const {n} = request
   const nUsers = service.engine.parts.engagement.length
-  const excluded = rules.excludeUsers ? userKeys(service, rules.excludeUsers) : undefined
+  const listed = rules.excludeUsers ? userKeys(service, rules.excludeUsers) : undefined
+  const excluded = listed?.marked
   const ids = request.ids.filter((id) => !rules.excludeProducts?.has(id.trim()))
   const removed = {excludedUsers: 0, frequencyCap: 0, dedupe: 0, belowMinScore: 0, excludedProducts: request.ids.length - ids.length}
   if (ids.length === 0) throw new RecsysError('NO_DATA', 'every product of the export is on the exclusion list', 'Check --exclude-products against the products asked for.')
@@ -187,7 +198,13 @@ export function exportAudiences(service: AudienceService, request: ExportRequest
     pairs.sort((p, q) => q.shared - p.shared || p.a.localeCompare(q.a) || p.b.localeCompare(q.b))
     overlap = {usersInSeveral, pairs: pairs.slice(0, 10)}
   }
-  return {audiences, removed, overlap, members}
+  const short = {products: 0, empty: 0}
+  for (const a of audiences) {
+    if (a.answer.ranked.count < n) short.products++
+    if (a.answer.ranked.count === 0) short.empty++
+  }
+  const unmatchedExclusions = rules.excludeUsers ? rules.excludeUsers.size - (listed?.matched ?? 0) : 0
+  return {audiences, removed, overlap, members, unmatchedExclusions, short}
 }
 
 /** A campaign id from the product and the day, when none was given: "103483-2026-11-30", "batch-3-2026-11-30". */

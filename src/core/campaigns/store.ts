@@ -101,3 +101,33 @@ export function recentCampaigns(db: Db, limit: number): {total: number; campaign
     .all(limit) as StoredCampaign[]
   return {total, campaigns}
 }
+
+/**
+ * An export under an existing campaign id keeps its holdout share and control method: changing
+ * either after the first audience went out would rewrite who was held out, and the report would
+ * measure the wrong groups (--replace says that is meant). Other changes (n, products) re-record the
+ * members, each keeping their group (the split is a stable hash); the note says what changed.
+ */
+export function checkCampaignReuse(db: Db, split: CampaignSplit, products: string[], n: number, replace: boolean): string | undefined {
+  const row = db.prepare('SELECT products, holdout, control, params, created_at FROM campaigns WHERE campaign_id = ?').get(split.campaignId) as
+    | {products: string; holdout: number; control: string; params: string; created_at: string}
+    | undefined
+  if (!row) return undefined
+  const before = {products: JSON.parse(row.products) as string[], n: (JSON.parse(row.params) as {n?: number}).n}
+  const blocking: string[] = []
+  if (row.holdout !== split.holdout) blocking.push(`holdout ${Math.round(row.holdout * 100)}% → ${Math.round(split.holdout * 100)}%`)
+  if (row.control !== split.control) blocking.push(`control ${row.control} → ${split.control}`)
+  const other: string[] = []
+  if (before.n !== undefined && before.n !== n) other.push(`n ${before.n} → ${n}`)
+  if (before.products.length !== products.length || before.products.some((p, i) => p !== products[i])) other.push(`products ${before.products.length} → ${products.length}`)
+  const id = split.campaignId.slice(0, 80)
+  if (blocking.length > 0 && !replace) {
+    throw new RecsysError(
+      'USAGE',
+      `campaign ${id} was exported on ${row.created_at.slice(0, 10)} with ${blocking.join(', ')}; recording this export would change who was held out`,
+      'Use a new --campaign id, or pass --replace if the first export was never sent.',
+    )
+  }
+  const changes = [...blocking, ...other]
+  return `campaign ${id} existed (exported ${row.created_at.slice(0, 10)}); its members are replaced by this export${changes.length ? ` (${changes.join(', ')})` : ''}`
+}
