@@ -250,6 +250,19 @@ E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe han
   assert.is(storeQuery(ctx.db, (db) => db.prepare("SELECT count(*) FROM campaigns WHERE campaign_id IN ('tiny', 'lost')").pluck().get() as number), 0)
 })
 
+E2E('features --out: a file that cannot be written changes nothing; the same settings again leave train fresh', (ctx) => {
+  const runs = () => storeQuery(ctx.db, (db) => db.prepare("SELECT count(*) FROM runs WHERE stage = 'features'").pluck().get() as number)
+  const before = runs()
+  const bad = runCli(['features', '--out', ctx.tmp.file('no/such/dir/u.csv'), '--db', ctx.db])
+  assert.is(bad.code, 2)
+  assert.is(runs(), before, 'no features run recorded')
+  const ok = runCli(['features', '--out', ctx.tmp.file('users.csv'), '--db', ctx.db])
+  assert.is(ok.code, 0, ok.stderr)
+  const id = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 1').pluck().get() as string)
+  const after = runCli(['recommend', id, '--db', ctx.db])
+  assert.is(after.code, 0, `recommend still works: ${after.stderr}`)
+})
+
 E2E('generate into a pipe whose reader is slow writes every row, and a reader that leaves early is no error', async () => {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/run.js'), 'generate', '--rows', '20000'], {stdio: ['ignore', 'pipe', 'pipe']})
   child.stdout!.pause()

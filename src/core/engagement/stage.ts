@@ -83,6 +83,8 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
     histogram,
     top,
   }
+  // The CSV first: a file that cannot be written leaves the store as it was.
+  const rows = options.out ? writeFileAtomically(options.out, (write) => writeFeaturesCsv(db, f, write, options.rawCsv)) : undefined
   db.transaction(() => {
     writeColumn(db, 'features.engagement', f.engagement)
     writeColumn(db, 'features.ranked_users', ranked)
@@ -93,9 +95,6 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
     writeColumn(db, 'features.last_day', Int32Array.from(f.lastTsMs, (t) => utcDay(t)), 4096)
     recordRun(db, {stage: 'features', datasetVersion: data.version, params, startedAtMs: started, summary: report})
   })()
-  if (options.out) {
-    const rows = writeFileAtomically(options.out, (write) => writeFeaturesCsv(db, f, write, options.rawCsv))
-    return {...report, exported: {path: options.out, rows}, elapsedMs: Date.now() - started}
-  }
+  if (options.out) return {...report, exported: {path: options.out, rows: rows!}, elapsedMs: Date.now() - started}
   return {...report, elapsedMs: Date.now() - started}
 }

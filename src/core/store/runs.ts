@@ -115,7 +115,7 @@ export function requireFreshRun<S = unknown>(db: Db, stage: StageName): RunRecor
   }
   for (const [input, runId] of Object.entries(run.inputs) as Array<[StageName, number]>) {
     const latest = latestRun(db, input)
-    if (latest && latest.runId !== runId) {
+    if (latest && latest.runId !== runId && !sameResults(db, runId, latest.runId)) {
       throw new RecsysError(
         'STALE_STAGE',
         `the results of \`${stage}\` are stale: \`${input}\` ran again since`,
@@ -124,4 +124,14 @@ export function requireFreshRun<S = unknown>(db: Db, stage: StageName): RunRecor
     }
   }
   return run
+}
+
+/**
+ * Two runs of a stage with the same parameters on the same dataset give the same results (every
+ * stage is deterministic), so a later stage built on the first is not stale after the second:
+ * `features --out users.csv` again does not make `train` run again.
+ */
+function sameResults(db: Db, a: number, b: number): boolean {
+  const rows = db.prepare('SELECT params, dataset_version FROM runs WHERE run_id IN (?, ?)').all(a, b) as Array<{params: string; dataset_version: number | null}>
+  return rows.length === 2 && rows[0].params === rows[1].params && rows[0].dataset_version === rows[1].dataset_version
 }

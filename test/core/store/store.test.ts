@@ -115,7 +115,10 @@ Store('stage runs: missing, fresh, stale after a new dataset or a re-run input',
   recordRun(db, {stage: 'train', datasetVersion: v1, params: {}, startedAtMs: Date.now(), summary: {}, inputs: {features: f1}})
   assert.equal(requireFreshRun<{ok: number}>(db, 'features').summary, {ok: 1})
   requireFreshRun(db, 'train')
+  // The same parameters on the same data give the same results: not stale.
   recordRun(db, {stage: 'features', datasetVersion: v1, params: {}, startedAtMs: Date.now(), summary: {ok: 2}})
+  requireFreshRun(db, 'train')
+  recordRun(db, {stage: 'features', datasetVersion: v1, params: {decayDays: 30}, startedAtMs: Date.now(), summary: {ok: 3}})
   const stale = throwsCode(() => requireFreshRun(db, 'train'), 'STALE_STAGE')
   assert.match(stale.message, /`features` ran again/)
   addDataset()
