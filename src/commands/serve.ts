@@ -125,8 +125,15 @@ export default class Serve extends BaseCommand<typeof Serve> {
         peerMetrics: () => ({snapshots: peers.snapshots, workers: peers.workers}),
       })
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EADDRINUSE') {
         throw new RecsysError('USAGE', `port ${flags.port} on ${flags.host} is already in use`, 'Pick another with --port, or stop the other server.')
+      }
+      if (code === 'EACCES' || code === 'EPERM') {
+        throw new RecsysError('USAGE', `not allowed to listen on port ${flags.port} (${code}): ports below 1024 need privileges`, 'Pick a port above 1023, e.g. --port 8000.')
+      }
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EINVAL') {
+        throw new RecsysError('USAGE', `cannot listen on --host ${flags.host.slice(0, 100)} (${code}): not an address of this machine`, 'Use 127.0.0.1 for this machine only, or 0.0.0.0 for every interface.')
       }
       throw error
     }

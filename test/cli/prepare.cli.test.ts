@@ -123,6 +123,9 @@ Cli('a failed first prepare leaves no store behind, so later commands say there 
 Cli('usage errors are one line with what was wrong (-n 0), and a locked store is named as such', async (ctx) => {
   const zero = runCli(['recommend', '1', '-n', '0', '--db', ctx.db])
   assert.is(zero.code, 2)
+  const emptyDb = runCli(['explore', '--db', ''])
+  assert.is(emptyDb.code, 2, 'an empty --db would be a temporary database that keeps nothing')
+  assert.match(emptyDb.stderr, /--db is empty/)
   assert.match(zero.stderr, /^Error: Parsing --n: Expected an integer greater than or equal to 1 but received: 0\n/)
   assert.is(runCli(['prepare', ctx.tmp.file('good.csv', CSV), '--db', ctx.db]).code, 0)
   const holder = new Database(ctx.db)

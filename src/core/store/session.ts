@@ -1,5 +1,6 @@
 import {existsSync, rmSync} from 'node:fs'
 
+import {RecsysError} from '../errors.js'
 import {storeFailure} from './failures.js'
 import {checkNotLocked, checkWritable, closeStore, type Db, openStore} from './open.js'
 
@@ -16,6 +17,8 @@ export type StoreMode = 'read' | 'write' | 'create'
  * store behind. SQLite and disk failures come out named (locked, read-only, full, damaged).
  */
 export async function useStore<R>(path: string, mode: StoreMode, work: (db: Db) => Promise<R> | R): Promise<R> {
+  // SQLite takes an empty name as a temporary database: everything would run and nothing be kept.
+  if (path.trim() === '' || path === ':memory:') throw new RecsysError('USAGE', `--db ${path === '' ? 'is empty' : `${path} is not a file`}`, 'Pass a file, e.g. --db recsys.db (or leave --db out for ./recsys.db).')
   const existed = existsSync(path)
   if (mode !== 'read') checkWritable(path)
   let db: Db | undefined
