@@ -10,7 +10,9 @@ export function renderCampaignReport(r: CampaignReport): string {
   const o = r.outcomes
   const out: string[] = []
   out.push(`${paint.bold(`Campaign ${r.campaign}`)}: ${d.products.length} product${d.products.length > 1 ? 's' : ''}, ranked by ${d.ranking} (model v${d.modelVersion}), ${d.control === 'random' ? 'control drawn at random from outside the audience' : `${pct(d.holdout, 0)} held out as control`}, created ${d.createdAt}`)
-  out.push(`outcomes: ${o.source}: ${int(o.rows)} rows, ${int(o.counted)} counted; ${int(o.outsideCampaign)} from users outside the campaign, ${int(o.otherProducts)} for other products, ${int(o.outsideWindow)} outside the window, ${int(o.unreadable)} unreadable`)
+  out.push(`outcomes: ${o.source}: ${int(o.rows)} rows, ${int(o.counted)} counted; ${int(o.outsideCampaign)} from users outside the campaign, ${int(o.otherProducts)} for other products, ${int(o.outsideWindow)} outside the window, ${int(o.unreadable)} unreadable${o.unreadableValues ? `; ${int(o.unreadableValues)} values that are not plain numbers read as 0` : ''}`)
+  if (r.window.sinceDefault) out.push(`window: from the export (${r.window.since!.slice(0, 10)}); pass --since to count earlier outcomes`)
+  if (o.rows > 0 && o.counted === 0 && o.outsideCampaign > o.rows / 2) out.push(paint.yellow(`warning: ${int(o.outsideCampaign)} of ${int(o.rows)} outcomes are from customers outside the campaign: is --user-col the customer id column, written as in the data?`))
   out.push(
     table(
       ['group', 'users', 'converted', 'rate'],

@@ -35,8 +35,9 @@ export interface CampaignReport {
   /** The campaign id. */
   campaign: string
   details: {createdAt: string; products: string[]; ranking: string; modelVersion: number; holdout: number; control: string; audienceSize: number}
-  outcomes: {source: string; rows: number; counted: number; outsideCampaign: number; outsideWindow: number; otherProducts: number; unreadable: number}
-  window: {since: string | null; until: string | null}
+  outcomes: {source: string; rows: number; counted: number; outsideCampaign: number; outsideWindow: number; otherProducts: number; unreadable: number; unreadableValues: number}
+  /** sinceDefault: the window starts at the campaign's export because no --since was given. */
+  window: {since: string | null; until: string | null; sinceDefault: boolean}
   groups: {treatment: GroupResult; control: GroupResult}
   lift: {absolute: Nullable<Interval>; relative: Nullable<Interval>}
   pValue: number
@@ -71,7 +72,8 @@ function windowBound(text: string | undefined, flag: string): number | undefined
 export async function reportCampaign(db: Db, options: CampaignReportOptions): Promise<CampaignReport> {
   const started = Date.now()
   const campaign = loadCampaign(db, options.campaignId)
-  const since = windowBound(options.since, '--since')
+  let since = windowBound(options.since, '--since')
+  let sinceDefault = false
   const until = windowBound(options.until, '--until')
   if (since !== undefined && until !== undefined && until <= since) throw new RecsysError('USAGE', '--until must come after --since', 'Pass a window like --since 2023-03-01 --until 2023-04-01.')
   // Members: each customer's group and the products they were an audience for.
@@ -86,7 +88,9 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
   if (group.size === 0) throw new RecsysError('NO_DATA', `campaign ${campaign.campaignId} has no members`, 'Export it again with --holdout.')
   const converted = new Set<string>()
   const value = new Map<string, number>()
-  const tally = {rows: 0, counted: 0, outsideCampaign: 0, outsideWindow: 0, otherProducts: 0, unreadable: 0}
+  const tally = {rows: 0, counted: 0, outsideCampaign: 0, outsideWindow: 0, otherProducts: 0, unreadable: 0, unreadableValues: 0}
+  // Ids as prepare reads them: trimmed, and a float-written integer (pandas' 42.0) is 42.
+  const id = (text: string | undefined): string => (text ?? '').trim().replace(/^(-?\d+)\.0+$/, '$1')
   let hasValue = false
   let source = ''
   /** One outcome: counts when its user is a member, in the window, for one of their products. */
@@ -121,10 +125,15 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
             if (at[role] === -1 && given[role]) throw new RecsysError('MISSING_COLUMN', `${source}: no ${role} column "${excerpt(given[role]!, 60)}"; columns found: ${headerList(header.names)}`, `Name it with --${role}-col.`)
           }
           if ((since !== undefined || until !== undefined) && at.time === -1) throw new RecsysError('USAGE', `${source} has no time column, so --since/--until cannot apply`, 'Name it with --time-col.')
+          // Outcomes before the audience went out cannot be its effect: by default count from the export.
+          if (since === undefined && at.time !== -1) {
+            since = Date.parse(campaign.createdAt)
+            sinceDefault = true
+          }
           hasValue = at.value !== -1
         },
         onRow(fields) {
-          const user = (fields[at.user] ?? '').trim()
+          const user = id(fields[at.user])
           let ts: number | undefined
           if (at.time !== -1) {
             ts = parseTimestampMs(fields[at.time] ?? '')
@@ -136,10 +145,15 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
           }
           let amount: number | undefined
           if (at.value !== -1) {
-            amount = Number(fields[at.value])
-            if (!Number.isFinite(amount)) amount = 0
+            const text = (fields[at.value] ?? '').trim()
+            amount = text === '' ? 0 : Number(text)
+            // Not a plain number ('€5', '10,5', 'abc'), or beyond any real amount: counted, read as 0.
+            if (!Number.isFinite(amount) || Math.abs(amount) > 1e12) {
+              tally.unreadableValues++
+              amount = 0
+            }
           }
-          take(user, at.product === -1 ? undefined : (fields[at.product] ?? '').trim(), ts, amount)
+          take(user, at.product === -1 ? undefined : id(fields[at.product]), ts, amount)
         },
         onMalformed() {
           tally.rows++
@@ -230,7 +244,7 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
       audienceSize: campaign.audienceSize,
     },
     outcomes: {source, ...tally},
-    window: {since: since === undefined ? null : new Date(since).toISOString(), until: until === undefined ? null : new Date(until).toISOString()},
+    window: {since: since === undefined ? null : new Date(since).toISOString(), until: until === undefined ? null : new Date(until).toISOString(), sinceDefault},
     groups: {treatment, control},
     lift: {absolute: jsonSafe(absolute), relative: jsonSafe(relative)},
     pValue,

@@ -29,7 +29,7 @@ function plant(c: {db: Db; tmp: ReturnType<typeof tempDir>}, n: number, tRate: n
   for (const m of members) {
     if (rng.next() < (m.group === 'control' ? cRate : tRate)) lines.push(`${m.customerId},P1,2023-03-05,${m.group === 'control' ? 10 : 14}`)
   }
-  lines.push('stranger,P1,2023-03-05,5', 'u1,P2,2023-03-05,5', 'u2,P1,2023-05-01,5', 'u3,P1,not a date,5')
+  lines.push('stranger,P1,2023-03-05,5', 'u1,P2,2023-03-05,5', 'u2,P1,2023-05-01,5', 'u3,P1,not a date,5', 'u4,P1,2023-02-01,5')
   return c.tmp.file('outcomes.csv', `${lines.join('\n')}\n`)
 }
 
@@ -43,8 +43,21 @@ Report('a planted lift is found: interval above zero, small p-value, counts of w
   assert.ok(Math.abs(r.lift.absolute.estimate! - (r.groups.treatment.rate - r.groups.control.rate)) < 1e-12)
   assert.ok(r.pValue < 0.001)
   assert.ok(r.minimumDetectableEffect! > 0 && r.minimumDetectableEffect! < 0.03)
-  assert.equal({outside: r.outcomes.outsideCampaign, product: r.outcomes.otherProducts, window: r.outcomes.outsideWindow, unreadable: r.outcomes.unreadable}, {outside: 1, product: 1, window: 1, unreadable: 1})
+  assert.equal({outside: r.outcomes.outsideCampaign, product: r.outcomes.otherProducts, window: r.outcomes.outsideWindow, unreadable: r.outcomes.unreadable}, {outside: 1, product: 1, window: 2, unreadable: 1})
+  assert.is(r.window.sinceDefault, true, 'an outcome from before the export does not count')
   assert.ok(r.value!.difference.low! > 0, 'treated users bring more value per user')
+})
+
+Report('outcome ids written as floats match, and values that are not plain numbers are counted', async (c) => {
+  const members = [101, 102, 103].map((id, i) => ({customerId: String(id), productId: 'P1', group: i === 2 ? 'control' : 'treatment', rank: i + 1}))
+  c.db.transaction(() =>
+    recordCampaign(c.db, {campaignId: 'nums', createdAt: '2023-03-01T00:00:00Z', products: ['P1'], ranking: 'engagement', modelVersion: 1, datasetVersion: 1, audienceSize: 3, holdout: 0.2, control: 'holdout', params: {}}, members),
+  )()
+  const file = c.tmp.file('floats.csv', 'customer_id,event_date,value\n101.0,2023-03-05,abc\n"102",2023-03-05,1e308\n104.0,2023-03-05,3\n')
+  const r = await reportCampaign(c.db, {campaignId: 'nums', outcomes: {source: {kind: 'file', path: file}}})
+  assert.is(r.outcomes.unreadableValues, 2)
+  assert.is(r.outcomes.counted, 2, '101.0 is customer 101')
+  assert.is(r.outcomes.outsideCampaign, 1)
 })
 
 Report('no planted lift: the interval includes zero; too small a sample is said plainly', async (c) => {
