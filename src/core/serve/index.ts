@@ -10,7 +10,7 @@ import {RecsysError} from '../errors.js'
 import {DAY_MS} from '../ingest/timestamps.js'
 import type {ContentIndex, ProductText} from '../rankings/content.js'
 import {readColumn} from '../store/columns.js'
-import {openStore} from '../store/open.js'
+import {type Db, openStore} from '../store/open.js'
 import {requireFreshRun} from '../store/runs.js'
 import {buildIdIndex, type IdIndexData, lookupId} from '../util/id-index.js'
 import {buildNameIndex, type NameIndexData, searchNames} from './search.js'
@@ -50,6 +50,9 @@ export interface ServeIndexData {
   lastDay: Int32Array
   /** Type-ahead over product names, and each product's distinct users (the order of its results). */
   names: NameIndexData
+  /** Name, category and brand per product (what search matches), when any product has more than a name. */
+  searchBytes?: Uint8Array
+  searchOffsets?: Int32Array
   popularity: Int32Array
   /** Catalog products added after train (ranked live by their attributes), as JSON [[id, name, category, brand], …]. */
   lateCatalog: string
@@ -75,6 +78,15 @@ function utf8Arena(values: Iterable<string | null>, count: number): {bytes: Uint
   return {bytes, offsets}
 }
 
+/** Each product's name with its catalog category and brand, or the names themselves when the catalog adds nothing. */
+function searchText(db: Db, names: Array<string | null>): Array<string | null> {
+  const extra = db.prepare("SELECT p.product_key, coalesce(c.category, ''), coalesce(c.brand, '') FROM catalog c JOIN products p ON p.product_id = c.product_id WHERE coalesce(c.category, '') <> '' OR coalesce(c.brand, '') <> ''").raw().all() as Array<[number, string, string]>
+  if (extra.length === 0) return names
+  const out = names.slice()
+  for (const [p, category, brand] of extra) out[p] = [names[p], category.replace(/[._/]+/g, ' '), brand].filter(Boolean).join(' ')
+  return out
+}
+
 /** Reads a trained store into a ServeIndexData (on whichever thread calls it). */
 export function buildServeIndexData(dbPath: string): ServeIndexData {
   const db = openStore(dbPath, {readonly: true})
@@ -88,6 +100,7 @@ export function buildServeIndexData(dbPath: string): ServeIndexData {
     const userCount = db.prepare('SELECT count(*) FROM users').pluck().get() as number
     const users = utf8Arena(db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().iterate() as IterableIterator<string>, userCount)
     const nameArena = utf8Arena(names, names.length)
+    const searchable = searchText(db, names)
     const popularity = new Int32Array(names.length)
     for (let p = 0; p < Math.min(names.length, parts.interactors.nRows); p++) popularity[p] = parts.interactors.offsets[p + 1] - parts.interactors.offsets[p]
     const lastDay = readColumn<Int32Array>(db, 'features.last_day') ?? new Int32Array(userCount)
@@ -121,7 +134,9 @@ export function buildServeIndexData(dbPath: string): ServeIndexData {
       distinct: readColumn<Int32Array>(db, 'features.distinct_products') ?? new Int32Array(userCount),
       lastDay,
       lateCatalog: JSON.stringify(late),
-      names: buildNameIndex(names, popularity),
+      // Searchable by name, category and brand words (the catalog's, where it has them).
+      names: buildNameIndex(searchable, popularity),
+      ...(searchable === names ? {} : (({bytes, offsets}) => ({searchBytes: bytes, searchOffsets: offsets}))(utf8Arena(searchable, searchable.length))),
       popularity,
     }
   } finally {
@@ -155,6 +170,8 @@ export function transferList(d: ServeIndexData): ArrayBuffer[] {
     d.products.slots,
     d.nameBytes,
     d.nameOffsets,
+    d.searchBytes,
+    d.searchOffsets,
     d.userBytes,
     d.userOffsets,
     d.interactions,
@@ -262,7 +279,16 @@ export class ServeIndex {
   /** Products whose name matches a type-ahead query: id and name, most popular first. */
   search(query: string, limit: number): Array<{product_id: string; name: string | null}> {
     const d = this.data
-    return searchNames(d.names, query, (p) => this.productName(p), d.popularity, limit).map((p) => ({product_id: this.productId(p), name: this.productName(p)}))
+    // A product id typed in whole comes first; then products whose words start with the query's.
+    const exact = lookupId(d.products, query.trim())
+    const found = searchNames(d.names, query, (p) => this.searchableText(p), d.popularity, limit).filter((p) => p !== exact)
+    const keys = exact >= 0 ? [exact, ...found].slice(0, limit) : found
+    return keys.map((p) => ({product_id: this.productId(p), name: this.productName(p)}))
+  }
+
+  /** The words a product is found by: its name, category and brand. */
+  private searchableText(p: number): string {
+    return this.data.searchBytes ? text(this.data.searchBytes, this.data.searchOffsets!, p) : (this.productName(p) ?? '')
   }
 
   customerId(u: number): string {

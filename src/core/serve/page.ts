@@ -66,7 +66,8 @@ function updateDownload() {
   if (holdout) href += '&holdout=' + holdout + (campaign ? '&campaign=' + encodeURIComponent(campaign) : '');
   $('download').href = href;
   const day = new Date().toISOString().slice(0, 10);
-  $('campaign-note').textContent = holdout ? 'campaign ' + (campaign || current.replace(/[^A-Za-z0-9._-]/g, '_') + '-' + day) + ': ' + holdout + '% held out as control (a group column in the CSV)' : '';
+  const name = campaign || current.replace(/[^A-Za-z0-9._-]/g, '_') + '-' + day;
+  $('campaign-note').textContent = holdout ? 'campaign ' + name + ': ' + holdout + '% held out as control (a group column in the CSV; contact only the treatment rows). To measure it later, record it from the command line: recsys recommend ' + current + ' -n ' + n + ' --holdout ' + holdout + '% --campaign ' + name + ' (the same split)' : '';
 }
 async function show(id) {
   $('error').textContent = ''; $('note').textContent = ''; $('suggest').hidden = true;

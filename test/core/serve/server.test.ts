@@ -131,6 +131,16 @@ Serve('health, metrics, products/sample (seeded), the page and its security head
   assert.is((await get(`${ctx.base}/health`)).headers.get('x-content-type-options'), 'nosniff')
 })
 
+Serve('product search finds a whole id first, and products by their name words', async (ctx) => {
+  const byId = JSON.parse((await get(`${ctx.base}/products/search?q=${encodeURIComponent(ctx.known)}`)).text) as {products: Array<{product_id: string; name: string | null}>}
+  assert.is(byId.products[0]?.product_id, ctx.known)
+  const name = byId.products[0].name!
+  const word = name.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a))
+  const byWord = JSON.parse((await get(`${ctx.base}/products/search?q=${encodeURIComponent(word)}&n=50`)).text) as {products: Array<{name: string | null}>}
+  assert.ok(byWord.products.length > 0)
+  for (const p of byWord.products) assert.match((p.name ?? '').toLowerCase(), word.toLowerCase())
+})
+
 Serve('404 for unknown routes, 405 for other methods, no stack traces', async (ctx) => {
   const missing = await get(`${ctx.base}/nope`)
   assert.is(missing.status, 404)
