@@ -128,7 +128,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       }
       if (ranked.reduce((a, r) => a + r.ranked.count, 0) > 1000) service.preloadMembers()
       const streams: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
-      if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${r.note}\n`)
+      if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${excerpt(r.note, 1000)}\n`)
       const groups = campaignId !== undefined
       const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n: flags.n, products: ranked.length} : undefined
       if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n${reuseNote ? `${reuseNote}\n` : ''}`)

@@ -1,4 +1,5 @@
 import {AUDIENCE_CSV_COLUMNS, type AudienceAnswer, type AudienceMember} from '../../core/audience/answer.js'
+import {excerpt} from '../../core/errors.js'
 import {csvField, safeCsvText} from '../../core/util/csv.js'
 import {int, num, table} from './format.js'
 import {paint} from './style.js'
@@ -69,11 +70,12 @@ export function writeAudienceJson(answers: AnswerStream[], write: (chunk: string
 
 /** The terminal view of one answer (at most MAX_TABLE_ROWS rows: the caller checks). */
 export function renderAudience(a: AudienceAnswer): string {
-  const name = a.product_name ? ` (${a.product_name})` : ''
-  const title = `${paint.bold(`Audience for product ${a.product_id}`)}${name}: top ${a.count}, ranked by ${a.ranking}`
-  const note = a.note ? `\n${paint.yellow(`Note: ${a.note}`)}` : ''
+  // Ids and names come from the data: control characters are shown escaped, never sent to the terminal.
+  const name = a.product_name ? ` (${excerpt(a.product_name, 200)})` : ''
+  const title = `${paint.bold(`Audience for product ${excerpt(a.product_id, 200)}`)}${name}: top ${a.count}, ranked by ${a.ranking}`
+  const note = a.note ? `\n${paint.yellow(`Note: ${excerpt(a.note, 1000)}`)}` : ''
   const groups = a.recommendations.some((m) => m.group)
-  const rows = a.recommendations.map((m) => [m.rank ?? '', m.customer_id, m.score === null ? '' : num(m.score, 4), int(m.interactions), int(m.distinct_products), m.last_seen, m.reason, ...(groups ? [m.group ?? ''] : [])])
+  const rows = a.recommendations.map((m) => [m.rank ?? '', excerpt(m.customer_id, 200), m.score === null ? '' : num(m.score, 4), int(m.interactions), int(m.distinct_products), m.last_seen, m.reason, ...(groups ? [m.group ?? ''] : [])])
   const head = ['rank', 'customer_id', 'score', 'interactions', 'products', 'last seen', 'why', ...(groups ? ['group'] : [])]
   return `${title}${note}\n${table(head, rows, ['right', 'left', 'right', 'right', 'right', 'left', 'left', 'left'])}`
 }
