@@ -37,6 +37,13 @@ export function renderTrain(r: TrainReport): string {
   out.push(
     `${paint.bold(`Audiences for ${int(r.products.total)} products`)}, top ${r.params.topN} each (stored to ${r.params.maxN}): ${int(reach.slots)} slots reach ${int(reach.distinctUsers)} distinct users; the busiest user is in ${int(reach.maxAudiencesPerUser)} audiences; the top 1% of reached users hold ${pct(reach.top1PercentShare)} of the slots`,
   )
+  if (r.products.total > 10 && reach.distinctUsers <= 3 * r.params.topN) {
+    out.push(
+      paint.yellow(
+        `Note: nearly every product gets the same ${int(reach.distinctUsers)} users: on this data no per-product ranking measured better than ${r.ranker.shipped}. To spread audiences, cap them (--max-audiences-per-user 3) or ship a per-product ranking by name (--ranker cooccurrence or content) knowing it did not measure better.`,
+      ),
+    )
+  }
   if (r.params.maxAudiencesPerUser !== null) out.push(`frequency cap ${r.params.maxAudiencesPerUser} audiences per user: ${int(reach.distinctUsers)} users reached with the cap, ${int(reach.distinctUsersWithoutCap)} without`)
   if (r.audiences.short > 0) out.push(paint.yellow(`${int(r.audiences.short)} products have fewer than ${r.params.topN} users who have not interacted with them`))
   out.push(`cold-start audience (unknown products): ${r.coldStart.map((c) => c.customerId).join(', ')}`)

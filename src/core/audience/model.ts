@@ -1,6 +1,6 @@
 import type {ContentIndex} from '../rankings/content.js'
 import {ContentScorer} from '../rankings/content.js'
-import {FROM_HEAD, FROM_PRIOR, type RankingModel, type RankingName, RankScratch, rankTopK} from '../rankings/contract.js'
+import {FROM_HEAD, FROM_PRIOR, type RankingModel, type RankingName, RankScratch, rankTopK, scaleToBest} from '../rankings/contract.js'
 import type {PairCsr} from '../matrix/csr.js'
 
 /**
@@ -177,7 +177,7 @@ export class AudienceEngine {
     const live = storedView('content', () => undefined, this.parts.engagementOrder, (u) => this.parts.engagement[u], false, this.meta.newReasons)
     const model: RankingModel = {
       ...live,
-      head: (_p, depth, users, scores) => scorer.score(tokenIds, depth, users, scores),
+      head: (_p, depth, users, scores) => scaleToBest(scores, scorer.score(tokenIds, depth, users, scores)),
     }
     out.count = rankTopK(model, -1, n, null, this.scratch, out.users, out.scores, out.origins, skip)
     return out

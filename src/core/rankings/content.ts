@@ -1,5 +1,5 @@
 import {Growable} from '../util/growable.js'
-import {type ProductAttributes, type RankingData, type RankingModel, TopList} from './contract.js'
+import {type ProductAttributes, type RankingData, type RankingModel, scaleToBest, TopList} from './contract.js'
 
 /** What is known of a product before anyone touches it. */
 export interface ProductText {
@@ -302,7 +302,7 @@ export function fitContent(data: RankingData, options: ContentOptions = {}, inde
       tag++
       const {interactors} = data
       if (p < interactors.nRows) for (let y = interactors.offsets[p]; y < interactors.offsets[p + 1]; y++) stamp[interactors.cols[y]] = tag
-      return scorer.score(attributes.tokens.subarray(attributes.offsets[p], attributes.offsets[p + 1]), depth, users, scores, excluded)
+      return scaleToBest(scores, scorer.score(attributes.tokens.subarray(attributes.offsets[p], attributes.offsets[p + 1]), depth, users, scores, excluded))
     },
     prior: data.engagementOrder,
     priorScore: () => 0,

@@ -249,3 +249,14 @@ export class TopList {
     return n
   }
 }
+
+/**
+ * Divides a head's scores by its best, so a per-product ranking's scores lie in (0, 1] whatever its
+ * raw scale (summed similarities, TF-IDF affinities): 1 is the best match for this product, and
+ * --min-score means the same for every ranking. The order is unchanged.
+ */
+export function scaleToBest(scores: Float64Array, n: number): number {
+  const best = n > 0 ? scores[0] : 0
+  if (best > 0) for (let i = 0; i < n; i++) scores[i] /= best
+  return n
+}

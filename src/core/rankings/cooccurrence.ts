@@ -1,7 +1,7 @@
 import {DAY_MS} from '../ingest/timestamps.js'
 import type {Csr} from '../matrix/csr.js'
 import {Growable} from '../util/growable.js'
-import {type RankingData, type RankingModel, TopList} from './contract.js'
+import {type RankingData, type RankingModel, scaleToBest, TopList} from './contract.js'
 
 export interface CooccurrenceOptions {
   /** Neighbours kept per product (before the lists are made symmetric). */
@@ -186,7 +186,7 @@ export function fitCooccurrence(data: RankingData, options: CooccurrenceOptions 
         users[i] = top.users[i]
         scores[i] = top.scores[i]
       }
-      return n
+      return scaleToBest(scores, n)
     },
     prior: data.engagementOrder,
     priorScore: () => 0,

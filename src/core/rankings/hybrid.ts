@@ -69,6 +69,13 @@ export function fitHybrid(data: RankingData, cooccurrence: RankingModel, content
     prior: data.engagementOrder,
     priorScore: prior,
     interleave: true,
-    reasons: {head: 'blend: similar and co-occurring products, and engagement', prior: 'highly engaged customer'},
+    reasons: {head: blendReason(weights), prior: 'highly engaged customer'},
   }
+}
+
+/** The "why" of a hybrid head: only the parts the tuned blend actually weighs. */
+function blendReason(w: HybridWeights): string {
+  const parts = [w.content > 0 ? 'similar products' : '', w.cooccurrence > 0 ? 'co-occurring products' : '', w.prior > 0 ? 'engagement' : ''].filter(Boolean)
+  if (parts.length === 0) return 'blend'
+  return `blend: ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]}`
 }

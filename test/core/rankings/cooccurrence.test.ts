@@ -36,12 +36,13 @@ test('a user scores Σ sim(p, j) over the products j they touched; interactors n
   // p1: u4 touched p0 (2/3), u3 touched p2 (1/√6); u0-u2 interacted with p1.
   let n = model.head(1, 5, users, scores)
   assert.equal(Array.from(users.subarray(0, n)), [4, 3])
-  assert.ok(close(scores[0], 2 / 3) && close(scores[1], 1 / Math.sqrt(6)))
+  // Scores are over the product's best (2/3), so they lie in (0, 1].
+  assert.ok(close(scores[0], 1) && close(scores[1], 1 / Math.sqrt(6) / (2 / 3)))
   // p0: only u2 (through p1); then u3, who has no evidence, from the prior.
   const scratch = new RankScratch(data.nUsers)
   n = rankTopK(model, 0, 5, period.interactors, scratch, users, scores)
   assert.equal(Array.from(users.subarray(0, n)), [2, 3])
-  assert.ok(close(scores[0], 2 / 3))
+  assert.ok(close(scores[0], 1))
   assert.is(scores[1], 0)
   // p2: u0 and u1 tie at 1/√6 (through p1): engagement breaks the tie, then the lower key.
   n = model.head(2, 5, users, scores)
