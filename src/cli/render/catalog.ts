@@ -1,6 +1,14 @@
 import type {CatalogReport} from '../../core/catalog/catalog.js'
 import {int, keyValues} from './format.js'
 
+const DROP_LABEL: Record<keyof CatalogReport['dropped'], string> = {
+  malformedQuote: 'stray or unclosed quote',
+  wrongFieldCount: 'wrong field count',
+  nullProductId: 'empty product id',
+  noAttributes: 'no name, category or brand',
+  repeatedId: 'repeated id (merged)',
+}
+
 export function renderCatalog(r: CatalogReport): string {
   const c = r.columns
   const rows: Array<[string, string]> = [
@@ -8,8 +16,14 @@ export function renderCatalog(r: CatalogReport): string {
     ['products written', int(r.upserted)],
     ['  with interactions in the data', int(r.inData)],
     ['  without (new products)', int(r.withoutHistory)],
-    ['dropped', `${int(r.droppedTotal)} (${Object.entries(r.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${int(n)}`).join(', ') || 'none'})`],
-    ['catalog size', int(r.catalogSize)],
+    ['rows dropped', int(r.droppedTotal)],
   ]
-  return `${keyValues(rows, `Catalog from ${r.source}`)}\ncolumns: product=${c.product}, name=${c.name ?? '(none)'}, category=${c.category ?? '(none)'}, brand=${c.brand ?? '(none)'}\nRun \`recsys train\` to give the new products audiences (recommend ranks them live meanwhile).`
+  // Each reason on its own line; repeated ids are merged into one product, not dropped.
+  for (const [k, n] of Object.entries(r.dropped) as Array<[keyof CatalogReport['dropped'], number]>) {
+    if (n > 0 && k !== 'repeatedId') rows.push([`  ${DROP_LABEL[k]}`, int(n)])
+  }
+  if (r.dropped.repeatedId > 0) rows.push(['rows merged into an earlier row of the same id', int(r.dropped.repeatedId)])
+  rows.push(['catalog size', int(r.catalogSize)])
+  const next = r.withoutHistory > 0 ? `\nRun \`recsys train\` to give the ${int(r.withoutHistory)} new products stored audiences (recommend ranks them live meanwhile).` : ''
+  return `${keyValues(rows, `Catalog from ${r.source}`)}\ncolumns: product=${c.product}, name=${c.name ?? '(none)'}, category=${c.category ?? '(none)'}, brand=${c.brand ?? '(none)'}${next}`
 }
