@@ -2,7 +2,7 @@ import {productIdNormaliser} from '../catalog/catalog.js'
 import {RecsysError} from '../errors.js'
 import {DAY_MS, isoDate} from '../ingest/timestamps.js'
 import type {ProductText} from '../rankings/content.js'
-import {ColumnCache, readColumn} from '../store/columns.js'
+import {ColumnCache, hasColumn, readColumn} from '../store/columns.js'
 import type {Db} from '../store/open.js'
 import {type RunRecord, requireFreshRun} from '../store/runs.js'
 import {PER_PRODUCT} from '../rankings/contract.js'
@@ -10,6 +10,8 @@ import {AudienceEngine, type AudienceKind, type Ranked, type ShippedMeta} from '
 import {loadShippedModel} from './model-store.js'
 
 /** The largest n a lookup may ask for unless raised (--max-n, ?n= up to it). */
+const MEMBER_COLUMNS = ['features.interactions', 'features.distinct_products', 'features.last_day']
+
 export const DEFAULT_LOOKUP_MAX_N = 100
 
 /** One member of an audience, as every output shows it (JSON keys are the API's, snake_case). */
@@ -145,7 +147,11 @@ export class AudienceService {
       const f = this.features
       return {customerId, interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
     }
-    this.columnCache ??= new ColumnCache(this.db)
+    if (!this.columnCache) {
+      // Lookups read a user at a time; the columns must exist (an older recsys wrote others).
+      for (const name of MEMBER_COLUMNS) if (!hasColumn(this.db, name)) throw new RecsysError('MISSING_STAGE', 'the features in this store were made by an older recsys', 'Run `recsys features` and `recsys train` again.')
+      this.columnCache = new ColumnCache(this.db)
+    }
     const c = this.columnCache
     return {customerId, interactions: c.at('features.interactions', u), distinctProducts: c.at('features.distinct_products', u), lastSeen: isoDate(c.at('features.last_day', u) * DAY_MS)}
   }

@@ -122,6 +122,11 @@ export function writeColumn(db: Db, name: string, array: Column, chunkLength = C
   s.setInfo.run(name, dtypeOf(array), array.length, chunkLength)
 }
 
+/** Whether a column is stored. */
+export function hasColumn(db: Db, name: string): boolean {
+  return info(db, name) !== undefined
+}
+
 function info(db: Db, name: string): Info | undefined {
   return stmts(db).info.get(name) as Info | undefined
 }
