@@ -1,6 +1,6 @@
 import {RecsysError} from '../errors.js'
 import type {ContentIndex} from '../rankings/content.js'
-import {deleteColumns, fromBlob, readColumn, toBlob, writeColumn} from '../store/columns.js'
+import {ColumnCache, columnLength, deleteColumns, fromBlob, hasColumn, readColumn, readColumnRange, toBlob, writeColumn} from '../store/columns.js'
 import type {Db} from '../store/open.js'
 import type {HeadSource, ModelParts, ShippedMeta} from './model.js'
 
@@ -33,7 +33,7 @@ function decodeStrings(bytes: Uint8Array, offsets: Int32Array): string[] {
  */
 export function writeShippedModel(
   db: Db,
-  parts: Omit<ModelParts, 'heads' | 'engagementOrder' | 'engagement' | 'meta'> & {nProducts: number; lists: (p: number) => StoredLists; priorIsEngagement: boolean},
+  parts: Omit<ModelParts, 'heads' | 'engagementOrder' | 'engagement' | 'meta' | 'nUsers' | 'lookup'> & {nProducts: number; lists: (p: number) => StoredLists; priorIsEngagement: boolean},
 ): {rows: number; slots: number} {
   db.exec('DELETE FROM audiences')
   deleteColumns(db, COLUMN_PREFIX)
@@ -188,33 +188,87 @@ export function storedHeads(db: Db): HeadSource {
   }
 }
 
-/** Loads the shipped model's parts; `preload` reads every product's lists at once. */
+/**
+ * Loads the shipped model's parts. With `preload` (servers, batch exports) every column and every
+ * product's lists are read at once. Without it (one CLI lookup) nothing is read until asked for,
+ * and `lookup` reads only what one answer needs: the product's row of interactors, a prefix of the
+ * prior, the scores of the users it shows. On 50M rows that is milliseconds instead of seconds.
+ */
 export function loadShippedModel(db: Db, meta: ShippedMeta, options: {preload?: boolean} = {}): ModelParts {
-  const offsets = required(readColumn<Int32Array>(db, 'model.interactors.offsets'), 'interactors')
-  const users = required(readColumn<Int32Array>(db, 'model.interactors.users'), 'interactors')
-  let content: ContentIndex | undefined
-  const vocabBytes = readColumn<Uint8Array>(db, 'model.content.vocab_bytes')
-  if (vocabBytes) {
-    content = {
-      vocabulary: decodeStrings(vocabBytes, required(readColumn<Int32Array>(db, 'model.content.vocab_offsets'), 'content vocabulary')),
-      idf: required(readColumn<Float64Array>(db, 'model.content.idf'), 'content idf'),
-      offsets: required(readColumn<Int32Array>(db, 'model.content.offsets'), 'content postings'),
-      users: required(readColumn<Int32Array>(db, 'model.content.users'), 'content postings'),
-      affinity: required(readColumn<Float32Array>(db, 'model.content.affinity'), 'content postings'),
+  const storedPrior = hasColumn(db, 'model.prior')
+  const priorName = storedPrior ? 'model.prior' : 'features.ranked_users'
+  const eager = {
+    interactors: (): ModelParts['interactors'] => {
+      const offsets = required(readColumn<Int32Array>(db, 'model.interactors.offsets'), 'interactors')
+      const users = required(readColumn<Int32Array>(db, 'model.interactors.users'), 'interactors')
+      return {nRows: offsets.length - 1, offsets, cols: users}
+    },
+    content: (): ContentIndex | undefined => {
+      const vocabBytes = readColumn<Uint8Array>(db, 'model.content.vocab_bytes')
+      if (!vocabBytes) return undefined
+      return {
+        vocabulary: decodeStrings(vocabBytes, required(readColumn<Int32Array>(db, 'model.content.vocab_offsets'), 'content vocabulary')),
+        idf: required(readColumn<Float64Array>(db, 'model.content.idf'), 'content idf'),
+        offsets: required(readColumn<Int32Array>(db, 'model.content.offsets'), 'content postings'),
+        users: required(readColumn<Int32Array>(db, 'model.content.users'), 'content postings'),
+        affinity: required(readColumn<Float32Array>(db, 'model.content.affinity'), 'content postings'),
+      }
+    },
+    engagementOrder: (): Int32Array => required(readColumn<Int32Array>(db, 'features.ranked_users'), 'the engagement order'),
+    engagement: (): Float64Array => required(readColumn<Float64Array>(db, 'features.engagement'), 'engagement'),
+    prior: (): Int32Array => required(readColumn<Int32Array>(db, priorName), 'the prior order'),
+    priorScore: (engagement: () => Float64Array): Float32Array => (storedPrior ? required(readColumn<Float32Array>(db, 'model.prior_score'), 'the prior scores') : Float32Array.from(engagement())),
+    exhausted: (): Uint8Array | undefined => readColumn<Uint8Array>(db, 'model.exhausted'),
+  }
+  const nUsers = columnLength(db, 'features.engagement') ?? 0
+  if (options.preload) {
+    const engagement = eager.engagement()
+    return {
+      meta,
+      nUsers,
+      prior: eager.prior(),
+      priorScore: eager.priorScore(() => engagement),
+      engagementOrder: eager.engagementOrder(),
+      engagement,
+      interactors: eager.interactors(),
+      exhausted: eager.exhausted(),
+      heads: flatHeads(loadFlatLists(db, meta.nProducts)),
+      content: eager.content(),
     }
   }
-  const engagementOrder = required(readColumn<Int32Array>(db, 'features.ranked_users'), 'the engagement order')
-  const engagement = required(readColumn<Float64Array>(db, 'features.engagement'), 'engagement')
-  const storedPrior = readColumn<Int32Array>(db, 'model.prior')
-  return {
-    meta,
-    prior: storedPrior ?? engagementOrder,
-    priorScore: storedPrior ? required(readColumn<Float32Array>(db, 'model.prior_score'), 'the prior scores') : Float32Array.from(engagement),
-    engagementOrder,
-    engagement,
-    interactors: {nRows: offsets.length - 1, offsets, cols: users},
-    exhausted: readColumn<Uint8Array>(db, 'model.exhausted'),
-    heads: options.preload ? flatHeads(loadFlatLists(db, meta.nProducts)) : storedHeads(db),
-    content,
+  const cache = new ColumnCache(db)
+  const parts = {meta, nUsers, heads: storedHeads(db)} as ModelParts
+  const once = <K extends keyof ModelParts>(key: K, load: () => ModelParts[K]): void => {
+    Object.defineProperty(parts, key, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = load()
+        Object.defineProperty(parts, key, {value, enumerable: true})
+        return value
+      },
+    })
   }
+  once('interactors', eager.interactors)
+  once('content', eager.content)
+  once('engagementOrder', eager.engagementOrder)
+  once('engagement', eager.engagement)
+  once('prior', eager.prior)
+  once('priorScore', () => eager.priorScore(() => parts.engagement))
+  once('exhausted', eager.exhausted)
+  const nOffsets = columnLength(db, 'model.interactors.offsets') ?? 0
+  parts.lookup = {
+    interactorRow(p) {
+      if (p < 0 || p + 1 >= nOffsets) return new Int32Array(0)
+      const a = cache.at('model.interactors.offsets', p)
+      const b = cache.at('model.interactors.offsets', p + 1)
+      return b > a ? required(readColumnRange<Int32Array>(db, 'model.interactors.users', a, b), 'interactors') : new Int32Array(0)
+    },
+    priorPrefix: (m) => required(readColumnRange<Int32Array>(db, priorName, 0, Math.min(m, nUsers)), 'the prior order'),
+    // The preloaded model holds engagement as a Float32 prior: round the same way.
+    priorScoreAt: (u) => (storedPrior ? cache.at('model.prior_score', u) : Math.fround(cache.at('features.engagement', u))),
+    engagementOrderPrefix: (m) => required(readColumnRange<Int32Array>(db, 'features.ranked_users', 0, Math.min(m, nUsers)), 'the engagement order'),
+    engagementAt: (u) => cache.at('features.engagement', u),
+  }
+  return parts
 }

@@ -1,6 +1,6 @@
 import type {ContentIndex} from '../rankings/content.js'
 import {ContentScorer} from '../rankings/content.js'
-import {FROM_HEAD, FROM_PRIOR, type RankingModel, type RankingName, RankScratch, rankTopK, scaleToBest} from '../rankings/contract.js'
+import {FROM_HEAD, FROM_PRIOR, type InteractorSource, type RankingModel, type RankingName, RankScratch, rankTopK, scaleToBest} from '../rankings/contract.js'
 import type {PairCsr} from '../matrix/csr.js'
 
 /**
@@ -46,6 +46,18 @@ export interface ModelParts {
   heads: HeadSource
   /** For ranking a product known only by its attributes. */
   content?: ContentIndex
+  /** Users in the model (the length of every per-user array). */
+  nUsers: number
+  /** For one lookup: reads only what an answer needs, instead of whole columns. */
+  lookup?: LookupReader
+}
+
+export interface LookupReader {
+  interactorRow(p: number): Int32Array
+  priorPrefix(m: number): Int32Array
+  priorScoreAt(u: number): number
+  engagementOrderPrefix(m: number): Int32Array
+  engagementAt(u: number): number
 }
 
 /** Where an audience came from. */
@@ -61,8 +73,11 @@ export interface Ranked {
 }
 
 /** A model view over stored heads: the contract's merge does the rest. */
-function storedView(name: RankingName | 'random', heads: (p: number) => {users: Int32Array; scores: Float32Array} | undefined, prior: Int32Array, priorScore: (u: number) => number, interleave: boolean, reasons: RankingModel['reasons']): RankingModel {
+function storedView(name: RankingName | 'random', heads: (p: number) => {users: Int32Array; scores: Float32Array} | undefined, prior: () => Int32Array, priorScore: (u: number) => number, interleave: boolean, reasons: RankingModel['reasons']): RankingModel {
   return {
+    get prior() {
+      return prior()
+    },
     name,
     head(p, depth, users, scores) {
       const h = heads(p)
@@ -74,7 +89,6 @@ function storedView(name: RankingName | 'random', heads: (p: number) => {users: 
       }
       return n
     },
-    prior,
     priorScore,
     interleave,
     reasons,
@@ -92,19 +106,72 @@ export class AudienceEngine {
   private readonly history: RankingModel
   private readonly fresh: RankingModel
   private readonly cold: RankingModel
-  private readonly scratch: RankScratch
+  private scratchArrays?: RankScratch
   private scorer?: ContentScorer
-  private readonly marked: Int32Array
+  private markedArray?: Int32Array
   private markTag = 0
+  /** With a lookup reader: how much of a prior one answer may need (grows as asked). */
+  private priorLimit = 0
 
   constructor(readonly parts: ModelParts) {
     const {meta} = parts
     this.meta = meta
-    this.history = storedView(meta.ranking, (p) => (p < meta.nData ? parts.heads.head(p) : undefined), parts.prior, (u) => parts.priorScore[u], meta.interleave, meta.reasons)
-    this.fresh = storedView('content', (p) => (p >= meta.nData ? parts.heads.head(p) : undefined), parts.engagementOrder, (u) => parts.engagement[u], false, meta.newReasons)
-    this.cold = storedView('engagement', () => undefined, parts.engagementOrder, (u) => parts.engagement[u], false, {head: meta.newReasons.prior, prior: 'highly engaged customer (cold start)'})
-    this.scratch = new RankScratch(parts.engagement.length, Math.max(16, meta.depth))
-    this.marked = new Int32Array(parts.engagement.length).fill(-1)
+    const lookup = parts.lookup
+    // One lookup reads a prefix of the prior long enough for its answer; a preloaded model has it all.
+    const prefix = (whole: () => Int32Array<ArrayBufferLike>, read: (m: number) => Int32Array<ArrayBufferLike>): (() => Int32Array<ArrayBufferLike>) => {
+      if (!lookup) return whole
+      let held: Int32Array<ArrayBufferLike> = new Int32Array(0)
+      return () => {
+        if (held.length < Math.min(this.priorLimit, parts.nUsers)) held = read(Math.max(this.priorLimit, 2 * held.length))
+        return held
+      }
+    }
+    const priorScore = lookup ? (u: number) => lookup.priorScoreAt(u) : (u: number) => parts.priorScore[u]
+    const engagementAt = lookup ? (u: number) => lookup.engagementAt(u) : (u: number) => parts.engagement[u]
+    const prior = prefix(() => parts.prior, (m) => lookup!.priorPrefix(m))
+    const engagementOrder = prefix(() => parts.engagementOrder, (m) => lookup!.engagementOrderPrefix(m))
+    this.history = storedView(meta.ranking, (p) => (p < meta.nData ? parts.heads.head(p) : undefined), prior, priorScore, meta.interleave, meta.reasons)
+    this.fresh = storedView('content', (p) => (p >= meta.nData ? parts.heads.head(p) : undefined), engagementOrder, engagementAt, false, meta.newReasons)
+    this.cold = storedView('engagement', () => undefined, engagementOrder, engagementAt, false, {head: meta.newReasons.prior, prior: 'highly engaged customer (cold start)'})
+  }
+
+  /** Per-user scratch, made on first use (zero pages cost nothing until touched). */
+  private get scratch(): RankScratch {
+    this.scratchArrays ??= new RankScratch(this.parts.nUsers, Math.max(16, this.meta.depth))
+    return this.scratchArrays
+  }
+
+  private get marked(): Int32Array {
+    this.markedArray ??= new Int32Array(this.parts.nUsers)
+    return this.markedArray
+  }
+
+  /**
+   * Interactors as rankTopK reads them, and how much prior an answer of n may need: n, plus every
+   * user it may pass over (the product's interactors and its head). A skip rule can pass over any
+   * number, so then the whole prior.
+   */
+  private prepareLookup(p: number, n: number, skip: unknown): ReturnType<typeof this.interactorSource> {
+    const source = this.interactorSource(p)
+    this.priorLimit = skip ? Number.POSITIVE_INFINITY : n + ('row' in source ? source.row(p).length : 0) + Math.max(this.meta.depth, n) + 1
+    return source
+  }
+
+  private interactorSource(p: number): InteractorSource {
+    const lookup = this.parts.lookup
+    if (!lookup) return this.parts.interactors
+    let row: Int32Array | undefined
+    let rowOf = -1
+    return {
+      row: (q: number) => {
+        if (q !== rowOf) {
+          row = lookup.interactorRow(q)
+          rowOf = q
+        }
+        return row!
+      },
+    }
+    void p
   }
 
   /** Why a member is there, from its origin and the audience's kind. */
@@ -133,7 +200,8 @@ export class AudienceEngine {
     if (!capped) {
       const rule = exhausted ? (skip ? (u: number) => exhausted[u] === 1 || skip(u) : (u: number) => exhausted[u] === 1) : skip
       // Without a cap nothing is exhausted; with one, products without a capped list never had one.
-      out.count = rankTopK(model, p, n, parts.interactors, this.scratch, out.users, out.scores, out.origins, meta.cap !== null ? rule : skip)
+      const source = this.prepareLookup(p, n, meta.cap !== null ? rule : skip)
+      out.count = rankTopK(model, p, n, source, this.scratch, out.users, out.scores, out.origins, meta.cap !== null ? rule : skip)
       return out
     }
     // Under a cap: the capped top-n as served, then the ranking with used-up users left out.
@@ -153,7 +221,7 @@ export class AudienceEngine {
       const tail = this.buffers(rest)
       const marked = this.marked
       const rule = (u: number): boolean => marked[u] === tag || (exhausted !== undefined && exhausted[u] === 1) || (skip !== undefined && skip(u))
-      const got = rankTopK(model, p, rest, parts.interactors, this.scratch, tail.users, tail.scores, tail.origins, rule)
+      const got = rankTopK(model, p, rest, this.prepareLookup(p, rest, rule), this.scratch, tail.users, tail.scores, tail.origins, rule)
       for (let i = 0; i < got; i++) {
         out.users[w] = tail.users[i]
         // Scores never rise down an audience.
@@ -174,7 +242,7 @@ export class AudienceEngine {
     if (!content || tokenIds.length === 0) return this.rankCold(n, skip)
     this.scorer ??= new ContentScorer(content, this.parts.engagement, this.parts.engagement.length)
     const scorer = this.scorer
-    const live = storedView('content', () => undefined, this.parts.engagementOrder, (u) => this.parts.engagement[u], false, this.meta.newReasons)
+    const live = storedView('content', () => undefined, () => this.parts.engagementOrder, (u) => this.parts.engagement[u], false, this.meta.newReasons)
     const model: RankingModel = {
       ...live,
       head: (_p, depth, users, scores) => scaleToBest(scores, scorer.score(tokenIds, depth, users, scores)),
@@ -195,6 +263,7 @@ export class AudienceEngine {
   rankCold(n: number, skip?: (u: number) => boolean): Ranked {
     const out = this.buffers(n)
     out.kind = 'cold'
+    this.priorLimit = skip ? Number.POSITIVE_INFINITY : n + 1
     out.count = rankTopK(this.cold, -1, n, null, this.scratch, out.users, out.scores, out.origins, skip)
     return out
   }

@@ -438,6 +438,7 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
     engagement: full.engagement,
     interactors: full.interactors,
     heads: headSource,
+    nUsers: full.engagement.length,
   }
   // Reach of the top-n audiences as they will be served; under a cap, the capped lists are built
   // greedily, most interacted products first, and users a cap has used up are recorded.

@@ -89,7 +89,8 @@ export class RankScratch {
   headScores: Float64Array
 
   constructor(nUsers: number, depth = 128) {
-    this.stamp = new Int32Array(nUsers).fill(-1)
+    // Zeroed, and tags start at 1: no fill, so the pages cost nothing until a lookup touches them.
+    this.stamp = new Int32Array(nUsers)
     this.headUsers = new Int32Array(depth)
     this.headScores = new Float64Array(depth)
   }
@@ -102,6 +103,8 @@ export class RankScratch {
   }
 }
 
+const EMPTY_PRIOR = new Int32Array(0)
+
 /** Where each of the top k users came from, for reasons. */
 export const FROM_HEAD = 1
 export const FROM_PRIOR = 0
@@ -111,11 +114,14 @@ export const FROM_PRIOR = 0
  * of `interactors`, ascending), the head's users in the prior, and any user `skip` rejects (a
  * frequency cap, a do-not-target list). Writes users, scores and origins; returns the count.
  */
+/** Each product's interactors: a whole CSR in memory, or one row read when asked (a single lookup). */
+export type InteractorSource = PairCsr | {row(p: number): Int32Array}
+
 export function rankTopK(
   model: RankingModel,
   p: number,
   k: number,
-  interactors: PairCsr | null,
+  interactors: InteractorSource | null,
   scratch: RankScratch,
   outUsers: Int32Array,
   outScores: Float64Array,
@@ -124,9 +130,19 @@ export function rankTopK(
 ): number {
   const stamp = scratch.stamp
   const tag = ++scratch.tag
-  if (interactors && p < interactors.nRows) {
-    const cols = interactors.cols
-    for (let j = interactors.offsets[p]; j < interactors.offsets[p + 1]; j++) stamp[cols[j]] = tag
+  // A head never holds the product's interactors (every ranking leaves them out), so they are
+  // marked only once the prior is consulted: a lookup answered from the head reads no more.
+  let stamped = false
+  const stampInteractors = (): void => {
+    stamped = true
+    if (!interactors) return
+    if ('row' in interactors) {
+      const row = interactors.row(p)
+      for (let j = 0; j < row.length; j++) stamp[row[j]] = tag
+    } else if (p < interactors.nRows) {
+      const cols = interactors.cols
+      for (let j = interactors.offsets[p]; j < interactors.offsets[p + 1]; j++) stamp[cols[j]] = tag
+    }
   }
   // A skip rule may reject head users: ask for more until k are left or the head runs out.
   let depth = k
@@ -147,7 +163,6 @@ export function rankTopK(
   const headUsers = scratch.headUsers
   const headScores = scratch.headScores
   for (let i = 0; i < h; i++) stamp[headUsers[i]] = tag
-  const prior = model.prior
   let w = 0
   let hi = 0
   let pi = 0
@@ -155,7 +170,13 @@ export function rankTopK(
     while (hi < h && skip && skip(headUsers[hi])) hi++
     return hi
   }
+  // The prior is read only when consulted (a lookup may hold it behind a reader).
+  let prior: Int32Array<ArrayBufferLike> = EMPTY_PRIOR
   const nextPrior = (): number => {
+    if (!stamped) {
+      stampInteractors()
+      prior = model.prior
+    }
     while (pi < prior.length) {
       const u = prior[pi]
       if (stamp[u] !== tag && !(skip && skip(u))) return pi
@@ -163,28 +184,35 @@ export function rankTopK(
     }
     return pi
   }
+  const takeHead = (a: number): void => {
+    outUsers[w] = headUsers[a]
+    outScores[w] = headScores[a]
+    if (outFrom) outFrom[w] = FROM_HEAD
+    hi++
+    w++
+  }
   while (w < k) {
     const a = nextHead()
-    const b = nextPrior()
     const haveHead = a < h
+    // Without interleaving, head users come before any prior user: the prior is not needed yet.
+    if (haveHead && !model.interleave) {
+      takeHead(a)
+      continue
+    }
+    const b = nextPrior()
     const havePrior = b < prior.length
     if (!haveHead && !havePrior) break
-    let takeHead = haveHead
-    if (haveHead && havePrior && model.interleave) takeHead = headScores[a] >= model.priorScore(prior[b])
-    if (takeHead) {
-      outUsers[w] = headUsers[a]
-      outScores[w] = headScores[a]
-      if (outFrom) outFrom[w] = FROM_HEAD
-      hi++
-    } else {
-      const u = prior[b]
-      outUsers[w] = u
-      // After a head, a prior user never outranks the last head user in score (scores never rise).
-      const s = model.priorScore(u)
-      outScores[w] = !model.interleave && w > 0 && s > outScores[w - 1] ? outScores[w - 1] : s
-      if (outFrom) outFrom[w] = FROM_PRIOR
-      pi++
+    if (haveHead && (!havePrior || headScores[a] >= model.priorScore(prior[b]))) {
+      takeHead(a)
+      continue
     }
+    const u = prior[b]
+    outUsers[w] = u
+    // After a head, a prior user never outranks the last head user in score (scores never rise).
+    const s = model.priorScore(u)
+    outScores[w] = !model.interleave && w > 0 && s > outScores[w - 1] ? outScores[w - 1] : s
+    if (outFrom) outFrom[w] = FROM_PRIOR
+    pi++
     w++
   }
   return w

@@ -234,6 +234,7 @@ export class ServeIndex {
       exhausted: data.exhausted,
       heads: flatHeads(data.lists),
       content: data.content,
+      nUsers: data.engagement.length,
     })
     this.normalise = idNormaliser(data.integerIds)
     this.late = new Map((JSON.parse(data.lateCatalog) as Array<[string, string | null, string | null, string | null]>).map(([id, name, category, brand]) => [id, {name, category, brand}]))

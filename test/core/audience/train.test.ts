@@ -106,6 +106,31 @@ Train('the evaluation scores a seeded sample of at most --eval-products products
   }
 })
 
+Train('a single lookup (reading only what it needs) answers exactly as the preloaded model, for global and per-product rankings', async (c) => {
+  const db = await store(c, (w) => generateLoyalCsv({rows: 12_000, seed: 5}, w))
+  try {
+    for (const ranker of ['engagement', 'cooccurrence', 'hybrid'] as const) {
+      await runTrain(db, {ranker, skipEval: ranker !== 'hybrid', maxN: 20})
+      const lazy = new AudienceService(db)
+      const eager = new AudienceService(db, {preload: true})
+      const ids = db.prepare('SELECT product_id FROM products ORDER BY product_key LIMIT 40').pluck().all() as string[]
+      for (const id of [...ids, 'NOT-A-PRODUCT']) {
+        for (const n of [1, 10, 60]) {
+          const a = lazy.answer(id, n)
+          const b = eager.answer(id, n)
+          assert.equal(a, b, `${ranker} ${id} n=${n}`)
+        }
+        const skip = (u: number): boolean => u % 3 === 0
+        const a = lazy.rank(id, 15, {skip}).ranked
+        const b = eager.rank(id, 15, {skip}).ranked
+        assert.equal(Array.from(a.users.subarray(0, a.count)), Array.from(b.users.subarray(0, b.count)), `${ranker} ${id} with a skip rule`)
+      }
+    }
+  } finally {
+    db.close()
+  }
+})
+
 Train('a catalog product with no history gets a content audience by its name: stored by train, ranked live before it', async (c) => {
   const db = await store(c, (w) => generateReferenceCsv({rows: 20_000, seed: 12}, w))
   try {
