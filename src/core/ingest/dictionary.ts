@@ -6,11 +6,11 @@
  * space; a key's text is made only when asked for.
  */
 export class Dictionary {
-  /** Per key: the integer value, or NaN for a text id. */
+  /** Per key: the integer value (≥ 0), or −(t + 1) for the t-th text id. */
   private numbers = new Float64Array(1 << 12)
-  /** Per key: where its text starts in the arena (text ids only) and its length. */
-  private textStart = new Int32Array(1 << 12)
-  private textLength = new Int32Array(1 << 12)
+  /** Per text id (not per key: logs with integer ids pay nothing): where its text starts, its length. */
+  private textStart = new Int32Array(1 << 8)
+  private textLength = new Int32Array(1 << 8)
   private units = new Uint16Array(1 << 14)
   private unitsUsed = 0
   /** Open-addressing tables of key + 1 (0 = empty), one for numbers, one for texts. */
@@ -42,8 +42,9 @@ export class Dictionary {
 
   private hashKeyText(key: number): number {
     let h = 0x811c9dc5
-    const a = this.textStart[key]
-    const b = a + this.textLength[key]
+    const t = -this.numbers[key] - 1
+    const a = this.textStart[t]
+    const b = a + this.textLength[t]
     for (let i = a; i < b; i++) {
       h ^= this.units[i]
       h = Math.imul(h, 0x01000193)
@@ -56,16 +57,9 @@ export class Dictionary {
   private newKey(): number {
     const key = this.size++
     if (key === this.numbers.length) {
-      const n = this.numbers.length * 2
-      const numbers = new Float64Array(n)
+      const numbers = new Float64Array(this.numbers.length * 2)
       numbers.set(this.numbers)
       this.numbers = numbers
-      const start = new Int32Array(n)
-      start.set(this.textStart)
-      this.textStart = start
-      const length = new Int32Array(n)
-      length.set(this.textLength)
-      this.textLength = length
     }
     return key
   }
@@ -77,7 +71,7 @@ export class Dictionary {
 
   /** A plain integer id by value. */
   internNumber(n: number): number {
-    if ((this.numCount + 1) * 2 > this.numSlots.length) this.numSlots = this.rehash(this.numSlots, (k) => Dictionary.hashNumber(this.numbers[k]))
+    if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.numSlots = this.rehash(this.numSlots, (k) => Dictionary.hashNumber(this.numbers[k]))
     const slots = this.numSlots
     const mask = slots.length - 1
     let slot = Dictionary.hashNumber(n) & mask
@@ -95,7 +89,7 @@ export class Dictionary {
   }
 
   private internText(s: string): number {
-    if ((this.textCount + 1) * 2 > this.textSlots.length) this.textSlots = this.rehash(this.textSlots, (k) => this.hashKeyText(k))
+    if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.textSlots = this.rehash(this.textSlots, (k) => this.hashKeyText(k))
     const slots = this.textSlots
     const mask = slots.length - 1
     let slot = Dictionary.hashText(s) & mask
@@ -106,15 +100,24 @@ export class Dictionary {
       slot = (slot + 1) & mask
     }
     const key = this.newKey()
-    this.numbers[key] = Number.NaN
+    const t = this.textCount
+    if (t === this.textStart.length) {
+      const start = new Int32Array(t * 2)
+      start.set(this.textStart)
+      this.textStart = start
+      const length = new Int32Array(t * 2)
+      length.set(this.textLength)
+      this.textLength = length
+    }
+    this.numbers[key] = -(t + 1)
     if (this.unitsUsed + s.length > this.units.length) {
       const bigger = new Uint16Array(Math.max(this.units.length * 2, this.unitsUsed + s.length))
       bigger.set(this.units.subarray(0, this.unitsUsed))
       this.units = bigger
     }
     for (let i = 0; i < s.length; i++) this.units[this.unitsUsed + i] = s.charCodeAt(i)
-    this.textStart[key] = this.unitsUsed
-    this.textLength[key] = s.length
+    this.textStart[t] = this.unitsUsed
+    this.textLength[t] = s.length
     this.unitsUsed += s.length
     slots[slot] = key + 1
     this.textCount++
@@ -122,8 +125,11 @@ export class Dictionary {
   }
 
   private sameText(key: number, s: string): boolean {
-    if (this.textLength[key] !== s.length || !Number.isNaN(this.numbers[key])) return false
-    const a = this.textStart[key]
+    const n = this.numbers[key]
+    if (n >= 0) return false
+    const t = -n - 1
+    if (this.textLength[t] !== s.length) return false
+    const a = this.textStart[t]
     for (let i = 0; i < s.length; i++) if (this.units[a + i] !== s.charCodeAt(i)) return false
     return true
   }
@@ -143,21 +149,22 @@ export class Dictionary {
 
   /** The integer value of a key, or NaN for a text id. */
   numberOf(key: number): number {
-    return this.numbers[key]
+    const n = this.numbers[key]
+    return n >= 0 ? n : Number.NaN
   }
 
   text(key: number): string {
     const n = this.numbers[key]
-    if (!Number.isNaN(n)) return String(n)
-    const a = this.textStart[key]
-    const len = this.textLength[key]
+    if (n >= 0) return String(n)
+    const a = this.textStart[-n - 1]
+    const len = this.textLength[-n - 1]
     return len <= 64 ? String.fromCharCode(...this.units.subarray(a, a + len)) : Buffer.from(this.units.buffer, this.units.byteOffset + a * 2, len * 2).toString('utf16le')
   }
 
   /** The value by key: a number for plain integer ids (canonical by construction), else the text. */
   rawValue(key: number): string | number {
     const n = this.numbers[key]
-    return Number.isNaN(n) ? this.text(key) : n
+    return n < 0 ? this.text(key) : n
   }
 
   /** Bytes held, for memory reports. */
@@ -180,13 +187,14 @@ export function plainInteger(s: string): number {
 }
 
 /**
- * First non-empty text per key (product names, categories, brands), in one UTF-16 arena: set once
- * per key, read back only when written to the store.
+ * First non-empty text per key (product names, categories, brands), in one UTF-8 byte arena (names
+ * are mostly ASCII: half the bytes of UTF-16): set once per key, read back only when written to
+ * the store.
  */
 export class FirstText {
   private start = new Int32Array(1 << 12).fill(-1)
   private length = new Int32Array(1 << 12)
-  private units = new Uint16Array(1 << 14)
+  private bytes: Buffer = Buffer.allocUnsafe(1 << 15)
   private used = 0
 
   has(key: number): boolean {
@@ -204,21 +212,21 @@ export class FirstText {
       length.set(this.length)
       this.length = length
     }
-    if (this.used + s.length > this.units.length) {
-      const bigger = new Uint16Array(Math.max(this.units.length * 2, this.used + s.length))
-      bigger.set(this.units.subarray(0, this.used))
-      this.units = bigger
+    // At most 3 bytes per UTF-16 unit.
+    if (this.used + s.length * 3 > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + s.length * 3))
+      this.bytes.copy(bigger, 0, 0, this.used)
+      this.bytes = bigger
     }
-    for (let i = 0; i < s.length; i++) this.units[this.used + i] = s.charCodeAt(i)
+    const written = this.bytes.write(s, this.used, 'utf8')
     this.start[key] = this.used
-    this.length[key] = s.length
-    this.used += s.length
+    this.length[key] = written
+    this.used += written
   }
 
   get(key: number): string | undefined {
     if (!this.has(key)) return undefined
     const a = this.start[key]
-    const len = this.length[key]
-    return len <= 64 ? String.fromCharCode(...this.units.subarray(a, a + len)) : Buffer.from(this.units.buffer, this.units.byteOffset + a * 2, len * 2).toString('utf16le')
+    return this.bytes.toString('utf8', a, a + this.length[key])
   }
 }
