@@ -3,6 +3,7 @@ import {RecsysError} from '../errors.js'
 import {DAY_MS, isoDate} from '../ingest/timestamps.js'
 import type {ProductText} from '../rankings/content.js'
 import {ColumnCache, hasColumn, readColumn} from '../store/columns.js'
+import {arenaText, utf8Arena} from '../util/arena.js'
 import type {Db} from '../store/open.js'
 import {type RunRecord, requireFreshRun} from '../store/runs.js'
 import {PER_PRODUCT} from '../rankings/contract.js'
@@ -90,7 +91,7 @@ export class AudienceService {
   private readonly productStmt
   private readonly catalogStmt
   private readonly userStmt
-  private features?: {interactions: Int32Array; distinct: Int32Array; lastDay: Int32Array}
+  private features?: {interactions: Int32Array; distinct: Int32Array; lastDay: Int32Array; ids: {bytes: Uint8Array; offsets: Int32Array}}
   private columnCache?: ColumnCache
 
   constructor(
@@ -137,16 +138,19 @@ export class AudienceService {
     const distinct = readColumn<Int32Array>(this.db, 'features.distinct_products')
     const lastDay = readColumn<Int32Array>(this.db, 'features.last_day')
     if (!interactions || !distinct || !lastDay) throw new RecsysError('MISSING_STAGE', 'the features in this store are incomplete', 'Run `recsys features` and `recsys train` again.')
-    this.features = {interactions, distinct, lastDay}
+    // Customer ids in one arena too: a batch export spells out millions of members.
+    const count = this.db.prepare('SELECT count(*) FROM users').pluck().get() as number
+    const ids = utf8Arena(this.db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().iterate() as IterableIterator<string>, count)
+    this.features = {interactions, distinct, lastDay, ids}
   }
 
   /** Customer id and activity of a user, for the member columns. */
   memberFacts(u: number): {customerId: string; interactions: number; distinctProducts: number; lastSeen: string} {
-    const customerId = this.userStmt.get(u) as string
     if (this.features) {
       const f = this.features
-      return {customerId, interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
+      return {customerId: arenaText(f.ids.bytes, f.ids.offsets, u), interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
     }
+    const customerId = this.userStmt.get(u) as string
     if (!this.columnCache) {
       // Lookups read a user at a time; the columns must exist (an older recsys wrote others).
       for (const name of MEMBER_COLUMNS) if (!hasColumn(this.db, name)) throw new RecsysError('MISSING_STAGE', 'the features in this store were made by an older recsys', 'Run `recsys features` and `recsys train` again.')

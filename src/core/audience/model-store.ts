@@ -262,7 +262,7 @@ export function loadShippedModel(db: Db, meta: ShippedMeta, options: {preload?: 
       if (p < 0 || p + 1 >= nOffsets) return new Int32Array(0)
       const a = cache.at('model.interactors.offsets', p)
       const b = cache.at('model.interactors.offsets', p + 1)
-      return b > a ? required(readColumnRange<Int32Array>(db, 'model.interactors.users', a, b), 'interactors') : new Int32Array(0)
+      return b > a ? cache.range('model.interactors.users', a, b) : new Int32Array(0)
     },
     priorPrefix: (m) => required(readColumnRange<Int32Array>(db, priorName, 0, Math.min(m, nUsers)), 'the prior order'),
     // The preloaded model holds engagement as a Float32 prior: round the same way.

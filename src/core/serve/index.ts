@@ -11,6 +11,7 @@ import {DAY_MS} from '../ingest/timestamps.js'
 import type {ContentIndex, ProductText} from '../rankings/content.js'
 import {readColumn} from '../store/columns.js'
 import {type Db, openStore} from '../store/open.js'
+import {arenaText as text, utf8Arena} from '../util/arena.js'
 import {requireFreshRun} from '../store/runs.js'
 import {buildIdIndex, type IdIndexData, lookupId} from '../util/id-index.js'
 import {buildNameIndex, type NameIndexData, searchNames} from './search.js'
@@ -58,25 +59,6 @@ export interface ServeIndexData {
   lateCatalog: string
 }
 
-function utf8Arena(values: Iterable<string | null>, count: number): {bytes: Uint8Array; offsets: Int32Array} {
-  const parts: Buffer[] = []
-  const offsets = new Int32Array(count + 1)
-  let k = 0
-  let at = 0
-  for (const v of values) {
-    const b = Buffer.from(v ?? '', 'utf8')
-    parts.push(b)
-    at += b.length
-    offsets[++k] = at
-  }
-  const bytes = new Uint8Array(at)
-  let w = 0
-  for (const b of parts) {
-    bytes.set(b, w)
-    w += b.length
-  }
-  return {bytes, offsets}
-}
 
 /** Each product's name with its catalog category and brand, or the names themselves when the catalog adds nothing. */
 function searchText(db: Db, names: Array<string | null>): Array<string | null> {
@@ -209,9 +191,6 @@ export function loadServeIndexData(dbPath: string): Promise<ServeIndexData> {
 }
 
 /** Decodes a UTF-8 slice of an arena. */
-function text(bytes: Uint8Array, offsets: Int32Array, k: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + offsets[k], offsets[k + 1] - offsets[k]).toString('utf8')
-}
 
 /** A ready index on the request thread: ranks, and spells out members. */
 export class ServeIndex {

@@ -213,6 +213,13 @@ export class ColumnCache {
     }
     return chunk[index - c * chunkLength]
   }
+
+  /** Values [from, to) of a column, through the same cached chunks. */
+  range(name: string, from: number, to: number): Int32Array {
+    const out = new Int32Array(Math.max(0, to - from))
+    for (let i = from; i < to; i++) out[i - from] = this.at(name, i)
+    return out
+  }
 }
 
 /** Removes every column whose name starts with `prefix`. */
