@@ -29,7 +29,7 @@ export function renderPrepare(report: PrepareReport): string {
   )
   const bots = report.botUsers.length > 0 ? `\nbot users (> threshold events in a UTC day): ${report.botUsers.slice(0, 10).join(', ')}${report.botUsers.length > 10 ? ' …' : ''}` : ''
   const cols = report.columns
-  const mapping = `columns: user=${cols.user}, product=${cols.product}, event=${cols.event ?? '(default)'}, time=${cols.time}, name=${cols.name ?? '(none)'}; ids: user ${report.idKinds.user}, product ${report.idKinds.product}`
+  const mapping = `columns: user=${cols.user}, product=${cols.product}, event=${cols.event ?? '(default)'}, time=${cols.time}, name=${cols.name ?? '(none)'}, category=${cols.category ?? '(none)'}, brand=${cols.brand ?? '(none)'}; ids: user ${report.idKinds.user}, product ${report.idKinds.product}`
   const hints = report.hints.map((h) => `\n${paint.yellow(`Hint: ${h}`)}`).join('')
   const warnings = report.warnings.map((w) => `\n${paint.yellow(`Warning: ${w}`)}`).join('')
   const f = report.format
