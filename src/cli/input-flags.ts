@@ -26,6 +26,7 @@ export const inputFlags = {
     default: 'auto',
   }),
   delimiter: Flags.string({description: 'Field delimiter (detected when not given).'}),
+  encoding: Flags.string({description: 'Text encoding: auto (UTF-8, or UTF-16 with a BOM), or windows-1252 (also for latin1) for older spreadsheet exports.', options: ['auto', 'utf-8', 'windows-1252', 'latin1'], default: 'auto'}),
   'day-first': Flags.boolean({description: 'Slash dates are D/M/YYYY (default M/D/YYYY, as US spreadsheets write them).', default: false}),
   strict: Flags.boolean({description: 'Fail on the first bad row (naming its line) instead of dropping and counting it.', default: false}),
   'sql-table': Flags.boolean({description: 'Also fill the interactions table, for querying the store with SQL (it stores the rows a second time).', default: false}),
@@ -43,6 +44,7 @@ export interface InputFlagValues {
   'bot-threshold': number
   'id-type': string
   delimiter?: string
+  encoding: string
   'day-first': boolean
   strict: boolean
   'sql-table': boolean
@@ -74,6 +76,7 @@ export function prepareOptionsFrom(file: string | undefined, flags: InputFlagVal
     botThreshold: flags['bot-threshold'],
     idType: flags['id-type'] as 'auto' | 'integer' | 'text',
     delimiter: flags.delimiter,
+    encoding: flags.encoding === 'auto' ? undefined : flags.encoding === 'latin1' ? 'windows-1252' : (flags.encoding as 'utf-8' | 'windows-1252'),
     dayFirst: flags['day-first'],
     strict: flags.strict,
     sqlTable: flags['sql-table'],

@@ -1,7 +1,7 @@
 import Papa from 'papaparse'
 
 import {excerpt, RecsysError} from '../errors.js'
-import {type CsvSource, type InputFormat, openInput} from './input.js'
+import {type CsvSource, type ForcedEncoding, type InputFormat, openInput} from './input.js'
 import {DEFAULT_MAX_RECORD_CHARS, DEFAULT_MAX_SPAN_LINES, detectNewline, RecordSplitter, type ScanOptions, scanQuotedRecord} from './records.js'
 
 export type {CsvSource} from './input.js'
@@ -29,6 +29,8 @@ export interface CsvReadStats {
   bytesRead: number
   totalBytes?: number
   format: InputFormat
+  /** Bytes that were not valid UTF-8 (read as U+FFFD). */
+  invalidUtf8: number
 }
 
 export interface CsvReadCallbacks {
@@ -43,6 +45,8 @@ export interface CsvReadCallbacks {
 
 export interface CsvReadOptions {
   delimiter?: string
+  /** Read as this encoding instead of detecting UTF-8 or UTF-16. */
+  encoding?: ForcedEncoding
   maxSpanLines?: number
   maxRecordChars?: number
 }
@@ -68,9 +72,9 @@ const isBlank = (fields: string[]): boolean => fields.length === 1 && fields[0].
  * given; a UTF-8 BOM is dropped; blank lines are counted and skipped.
  */
 export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, options: CsvReadOptions = {}): Promise<CsvReadStats> {
-  const input = await openInput(source)
+  const input = await openInput(source, options.encoding)
   const label = input.label
-  const stats: CsvReadStats = {rows: 0, blankLines: 0, headerLines: 0, continuationLines: 0, malformed: 0, lines: 0, bytesRead: 0, totalBytes: input.totalBytes, format: input.format}
+  const stats: CsvReadStats = {rows: 0, blankLines: 0, headerLines: 0, continuationLines: 0, malformed: 0, lines: 0, bytesRead: 0, totalBytes: input.totalBytes, format: input.format, invalidUtf8: 0}
   let line = 1
   let head = ''
   let splitter: RecordSplitter | undefined
@@ -188,6 +192,7 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
   if (splitter) splitter.push('', true)
   else if (!takeHeader(true)) throw new RecsysError('EMPTY_INPUT', `${label} is empty`, 'Pass a CSV file with a header row and data rows.')
   stats.bytesRead = input.bytesRead()
+  stats.invalidUtf8 = input.invalidUtf8()
   stats.lines = line - 1
   return stats
 }

@@ -8,7 +8,7 @@ export type CsvSource = {kind: 'file'; path: string} | {kind: 'stdin'; stream?: 
 
 export interface InputFormat {
   compression: 'none' | 'gzip' | 'zip'
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be'
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
 }
 
 /** An input opened for reading as text, with what was detected and how far the raw bytes have got. */
@@ -21,7 +21,12 @@ export interface OpenedInput {
   chunks(): AsyncGenerator<string>
   /** Raw bytes consumed so far (of `totalBytes`). */
   bytesRead(): number
+  /** Bytes that were not valid UTF-8 (each read as U+FFFD), so far. */
+  invalidUtf8(): number
 }
+
+/** A single-byte encoding to read instead of UTF-8 (WHATWG's windows-1252, which latin1 also names). */
+export type ForcedEncoding = 'utf-8' | 'windows-1252'
 
 export function sourceLabel(source: CsvSource): string {
   return source.kind === 'file' ? source.path : 'stdin'
@@ -145,7 +150,7 @@ async function peekStream(stream: Readable): Promise<{head: Uint8Array; all: () 
  * magic bytes), or a .zip holding one file; UTF-8 (a BOM is dropped later, with the header) or
  * UTF-16 by its byte-order mark. Other formats are refused by name before anything is parsed.
  */
-export async function openInput(source: CsvSource): Promise<OpenedInput> {
+export async function openInput(source: CsvSource, forced?: ForcedEncoding): Promise<OpenedInput> {
   const label = sourceLabel(source)
   let rawBytes = 0
   let totalBytes: number | undefined
@@ -218,13 +223,15 @@ export async function openInput(source: CsvSource): Promise<OpenedInput> {
     } else raw = counted
   }
 
-  let encoding: InputFormat['encoding'] = 'utf-8'
-  if (compression === 'none') encoding = detectEncoding(head)
+  let encoding: InputFormat['encoding'] = forced ?? 'utf-8'
+  if (compression === 'none' && !forced) encoding = detectEncoding(head)
+  let replaced = 0
   return {
     label,
     format: {compression, encoding},
     totalBytes,
     bytesRead: () => rawBytes,
+    invalidUtf8: () => replaced,
     async *chunks() {
       const decoder = new TextDecoder(encoding)
       let first = true
@@ -246,6 +253,7 @@ export async function openInput(source: CsvSource): Promise<OpenedInput> {
               throw new RecsysError('NOT_CSV', `${label} looks binary, not CSV text (a NUL byte near the start)`, 'Pass a delimited text file (CSV/TSV), saved as UTF-8.')
             }
           }
+          if (encoding === 'utf-8') for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) replaced++
           if (text.length > 0) yield text
         }
       } catch (error) {

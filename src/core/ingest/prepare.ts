@@ -6,7 +6,7 @@ import {recordRun} from '../store/runs.js'
 import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
 import {denseKeys, findBotUsers, markDuplicates, sortByTime} from './clean.js'
 import {type CsvHeader, type CsvReadStats, type CsvSource, headerList, readCsv, sourceLabel} from './csv-reader.js'
-import type {InputFormat} from './input.js'
+import type {ForcedEncoding, InputFormat} from './input.js'
 import type {Dictionary} from './dictionary.js'
 import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption} from './ids.js'
 import {type DropCounts, type DropReason, RowIngest, RowRejected, type RowRules, SAMPLE_LINES} from './rows.js'
@@ -47,6 +47,8 @@ export interface PrepareOptions {
   strict?: boolean
   idType?: IdTypeOption
   delimiter?: string
+  /** Read the file as this encoding (windows-1252 for Latin-1 exports) instead of UTF-8/UTF-16. */
+  encoding?: ForcedEncoding
   /** Slash dates are D/M/YYYY rather than M/D/YYYY. */
   dayFirst?: boolean
   /** Also fill the \`interactions\` table for SQL queries (the columns are the source of truth). */
@@ -256,7 +258,7 @@ async function readSource(options: PrepareOptions, rules: RowRules, label: strin
         onMalformed: (line, _text, reason) => rows!.malformed(line, reason),
         onProgress,
       },
-      {delimiter: options.delimiter},
+      {delimiter: options.delimiter, encoding: options.encoding},
     )
     return {rows: rows!, resolved: resolved!, delimiter, csv}
   } catch (error) {
@@ -405,7 +407,12 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
       read.dayFirstLooking > 0
         ? [`${read.dayFirstLooking} timestamps look day-first (e.g. "${excerpt(read.dayFirstExample, 40)}") and were dropped: if the column is D/M/YYYY, prepare again with --day-first`]
         : [],
-    warnings: resolved.warnings,
+    warnings: [
+      ...resolved.warnings,
+      ...(csv.invalidUtf8 > 0
+        ? [`${csv.invalidUtf8.toLocaleString('en-US')} byte sequences are not valid UTF-8 and were read as "\uFFFD": if the file was saved as Latin-1 or Windows-1252 (older Excel exports), prepare again with --encoding windows-1252`]
+        : []),
+    ],
   }
 
   const write = db.transaction(() => {

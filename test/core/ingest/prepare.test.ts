@@ -156,6 +156,19 @@ Prepare('a missing column is one error listing the columns found and the flag to
   assert.match(partly.hint, /--event-col event_type\./)
 })
 
+Prepare('a Latin-1 file is named in a warning, and --encoding windows-1252 reads its names and ids as written', async (ctx) => {
+  const rows = Array.from({length: 20}, (_, i) => `${i},SKU-${i % 2 ? 'Ä' : 'Ö'}-1,Käse,cart,2022-10-01 00:00:${String(i).padStart(2, '0')}`)
+  const path = ctx.tmp.file('latin1.csv')
+  writeFileSync(path, Buffer.from(`${HEADER}${rows.join('\n')}\n`, 'latin1'))
+  const guessed = await prepareDataset(ctx.db, {source: {kind: 'file', path}})
+  assert.ok(guessed.warnings.some((w) => /40 byte sequences are not valid UTF-8.*--encoding windows-1252/.test(w)), guessed.warnings.join('; '))
+  assert.is(guessed.products, 1, 'read as UTF-8, the two SKUs collapse into one')
+  const read = await prepareDataset(ctx.db, {source: {kind: 'file', path}, encoding: 'windows-1252'})
+  assert.is(read.products, 2)
+  assert.equal(read.warnings, [])
+  assert.equal(ctx.db.prepare('SELECT product_id, name FROM products ORDER BY product_id').raw().all(), [['SKU-Ä-1', 'Käse'], ['SKU-Ö-1', 'Käse']])
+})
+
 Prepare('empty file, header only, missing file', async (ctx) => {
   await rejects(prepareText(ctx, ''), 'EMPTY_INPUT', /is empty/)
   await rejects(prepareText(ctx, '\n\n'), 'EMPTY_INPUT', /is empty/)
