@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {RecsysError} from '../core/errors.js'
+import {excerpt, RecsysError} from '../core/errors.js'
 import type {CsvSource} from '../core/ingest/csv-reader.js'
 import {DEFAULT_BOT_THRESHOLD, DEFAULT_COLUMNS, type PrepareOptions} from '../core/ingest/prepare.js'
 import {BUNDLED_FIXTURE} from '../core/paths.js'
@@ -93,4 +93,13 @@ export function interruptGuard(): {signal: AbortSignal; release(): void} {
   const onSigint = (): void => controller.abort()
   process.on('SIGINT', onSigint)
   return {signal: controller.signal, release: () => process.off('SIGINT', onSigint)}
+}
+
+/** --split as a share between 0 and 1; a percentage or text is named as it was typed. */
+export function splitShare(text: string): number {
+  const value = Number(text.trim())
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value >= 1) {
+    throw new RecsysError('USAGE', `--split ${excerpt(text, 20)} is not a share between 0 and 1`, 'Pass e.g. --split 0.8 (80% of interactions before the split).')
+  }
+  return value
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {splitShare} from '../cli/input-flags.js'
 import {renderCf} from '../cli/render/cf.js'
 import {type CfReport, runCfAttempt} from '../core/cf/attempt.js'
 
@@ -47,7 +48,7 @@ export default class CfAttempt extends BaseCommand<typeof CfAttempt> {
         cgSteps: flags['cg-steps'],
         k: flags.k,
         evalProducts: flags['eval-products'],
-        split: Number(flags.split),
+        split: splitShare(flags.split),
         lossEvery: flags['loss-every'],
         seed: flags.seed,
         workers: flags.workers,

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {splitShare} from '../cli/input-flags.js'
 import {renderExplore} from '../cli/render/explore.js'
 import type {ExploreReport} from '../core/stats/explore.js'
 import {runExplore} from '../core/stats/stage.js'
@@ -20,7 +21,7 @@ export default class Explore extends BaseCommand<typeof Explore> {
   }
 
   public async run(): Promise<ExploreReport & {elapsedMs: number}> {
-    const report = await this.withStore('write', (db) => runExplore(db, {split: Number(this.flags.split)}))
+    const report = await this.withStore('write', (db) => runExplore(db, {split: splitShare(this.flags.split)}))
     this.say(renderExplore(report))
     return report
   }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom} from '../cli/input-flags.js'
+import {fileArg, inputFlags, interruptGuard, prepareOptionsFrom, splitShare} from '../cli/input-flags.js'
 import {renderPipeline} from '../cli/render/pipeline.js'
 import type {RankerChoice} from '../core/audience/train.js'
 import {runCfAttempt} from '../core/cf/attempt.js'
@@ -36,12 +36,12 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
         this.withProgress((progress) =>
           runPipeline(db, {
         prepare: {...options, signal: guard.signal},
-        split: Number(flags.split),
+        split: splitShare(flags.split),
         train: {topN: flags['top-n'], seed: flags.seed, ranker: flags.ranker as RankerChoice},
         cfAttempt: flags['skip-cf']
           ? undefined
           : async (store) => {
-              const report = await runCfAttempt(store, {seed: flags.seed, split: Number(flags.split)})
+              const report = await runCfAttempt(store, {seed: flags.seed, split: splitShare(flags.split)})
               return {headline: `${report.verdict.viable ? 'viable' : 'not viable'}; use ${report.verdict.useRanking}`, report}
             },
         onStage: (stage) => {

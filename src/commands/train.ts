@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {splitShare} from '../cli/input-flags.js'
 import {renderTrain} from '../cli/render/train.js'
 import {DEFAULT_EVAL_PRODUCTS, DEFAULT_MAX_N, DEFAULT_SPLIT, DEFAULT_TOP_N, type RankerChoice, runTrain, type TrainReport} from '../core/audience/train.js'
 import {RANKING_NAMES} from '../core/rankings/contract.js'
@@ -45,7 +46,7 @@ export default class Train extends BaseCommand<typeof Train> {
           seed: flags.seed,
           skipEval: flags['skip-eval'],
           maxAudiencesPerUser: flags['max-audiences-per-user'],
-          split: Number(flags.split),
+          split: splitShare(flags.split),
           neighbors: flags.neighbors,
           decayDays: flags['decay-days'] === undefined ? undefined : Number(flags['decay-days']),
           onProgress: (text) => progress.update(text, text),

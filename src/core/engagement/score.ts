@@ -78,7 +78,7 @@ export function parseWeightList(text: string, flag: string, allowed?: readonly s
     const [rawKey, rawValue] = part.split('=')
     const key = rawKey?.trim().toLowerCase()
     const value = Number(rawValue)
-    if (!key || rawValue === undefined || !Number.isFinite(value) || value < 0) {
+    if (!key || rawValue === undefined || rawValue.trim() === '' || !Number.isFinite(value) || value < 0) {
       throw new RecsysError('USAGE', `${flag}: cannot read "${part}"`, `Write ${flag} name=number,name=number (non-negative numbers).`)
     }
     if (allowed && !allowed.includes(key)) throw new RecsysError('USAGE', `${flag}: unknown name "${key}"`, `Use some of: ${allowed.join(', ')}.`)

@@ -78,7 +78,7 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
   let line = 1
   let head = ''
   let splitter: RecordSplitter | undefined
-  let delimiter = options.delimiter ?? ''
+  let delimiter = checkDelimiter(options.delimiter)
   let newline = '\n'
   let lineBreak = '\n'
 
@@ -204,4 +204,14 @@ function tooLong(label: string, line: number): RecsysError {
 /** A header's columns as an error message may list them: each name clipped, the whole list bounded. */
 export function headerList(names: string[]): string {
   return excerpt(names.map((n) => n || '(unnamed)').join(', '))
+}
+
+/** A given delimiter: one character that is not a quote or a line break ("tab" and "\\t" mean a tab). */
+function checkDelimiter(given: string | undefined): string {
+  if (given === undefined) return ''
+  const d = given === 'tab' || given === '\\t' ? '\t' : given
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
+    throw new RecsysError('USAGE', `--delimiter ${JSON.stringify(given).slice(0, 20)} must be one character other than a quote or a line break`, 'Pass e.g. --delimiter ";" or --delimiter tab, or leave it out to detect it.')
+  }
+  return d
 }

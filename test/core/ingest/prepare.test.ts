@@ -169,6 +169,13 @@ Prepare('a Latin-1 file is named in a warning, and --encoding windows-1252 reads
   assert.equal(ctx.db.prepare('SELECT product_id, name FROM products ORDER BY product_id').raw().all(), [['SKU-Ä-1', 'Käse'], ['SKU-Ö-1', 'Käse']])
 })
 
+Prepare('--delimiter: one character other than a quote; "tab" means a tab', async (ctx) => {
+  await rejects(prepareText(ctx, HEADER, {delimiter: '"'}), 'USAGE', /must be one character/)
+  await rejects(prepareText(ctx, HEADER, {delimiter: ';;'}), 'USAGE', /must be one character/)
+  const tabbed = await prepareText(ctx, 'customer_id\tproduct_id\tevent\tevent_date\n1\t2\tcart\t2022-10-01\n', {delimiter: 'tab'})
+  assert.is(tabbed.rowsKept, 1)
+})
+
 Prepare('empty file, header only, missing file', async (ctx) => {
   await rejects(prepareText(ctx, ''), 'EMPTY_INPUT', /is empty/)
   await rejects(prepareText(ctx, '\n\n'), 'EMPTY_INPUT', /is empty/)
