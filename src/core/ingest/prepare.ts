@@ -380,6 +380,11 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0)
   for (const reason of Object.keys(sampleLines) as DropReason[]) sampleLines[reason]!.sort((a, b) => a - b)
   const eventText = Array.from(eventKeyOf, (k) => events.text(k))
+  // A much smaller dataset replacing a large one is usually the wrong file: say so plainly.
+  const previous = db.prepare('SELECT version, rows FROM datasets ORDER BY version DESC LIMIT 1').get() as {version: number; rows: number} | undefined
+  const shrink = previous && previous.rows >= 1000 && kept * 100 < previous.rows
+    ? [`this dataset keeps ${kept.toLocaleString('en-US')} rows where the one it replaces (v${previous.version}) held ${previous.rows.toLocaleString('en-US')}: if that was the wrong file, prepare the right one again (the earlier data is no longer in this store)`]
+    : []
   const report: Omit<PrepareReport, 'datasetVersion' | 'elapsedMs'> = {
     source: label,
     format: csv.format,
@@ -409,6 +414,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
         : [],
     warnings: [
       ...resolved.warnings,
+      ...shrink,
       ...(csv.invalidUtf8 > 0
         ? [`${csv.invalidUtf8.toLocaleString('en-US')} byte sequences are not valid UTF-8 and were read as "\uFFFD": if the file was saved as Latin-1 or Windows-1252 (older Excel exports), prepare again with --encoding windows-1252`]
         : []),

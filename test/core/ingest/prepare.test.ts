@@ -176,6 +176,14 @@ Prepare('--delimiter: one character other than a quote; "tab" means a tab', asyn
   assert.is(tabbed.rowsKept, 1)
 })
 
+Prepare('a dataset a hundred times smaller than the one it replaces comes with a warning', async (ctx) => {
+  const many = Array.from({length: 1500}, (_, i) => `${i},${i % 50},x,cart,2022-10-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`)
+  const first = await prepareText(ctx, `${HEADER}${many.join('\n')}\n`)
+  assert.equal(first.warnings, [])
+  const tiny = await prepareText(ctx, `${HEADER}1,2,x,cart,2022-10-01\n`)
+  assert.ok(tiny.warnings.some((w) => /keeps 1 rows where the one it replaces \(v\d+\) held 1,500/.test(w)), tiny.warnings.join('; '))
+})
+
 Prepare('empty file, header only, missing file', async (ctx) => {
   await rejects(prepareText(ctx, ''), 'EMPTY_INPUT', /is empty/)
   await rejects(prepareText(ctx, '\n\n'), 'EMPTY_INPUT', /is empty/)
