@@ -1,4 +1,4 @@
-import {recencyRuleScores} from '../audience/recency-rule.js'
+import {recencyRuleScores} from './recency-rule.js'
 import {rankUsers} from '../engagement/score.js'
 import {rowHas} from '../matrix/csr.js'
 import {createRng} from '../util/rng.js'

@@ -2,6 +2,7 @@ import {basename} from 'node:path'
 
 import type {RankerSummary, TrainReport} from '../audience/train.js'
 import {isRecsysError} from '../errors.js'
+import type {PrepareReport} from '../ingest/prepare.js'
 import {DROP_REASONS} from '../ingest/rows.js'
 import type {Interval} from '../metrics/bootstrap.js'
 import type {ExploreReport} from '../stats/explore.js'
@@ -189,7 +190,7 @@ function staleness(db: Db, stage: StageName): string | null {
 }
 
 function datasetSection(db: Db): Section<DatasetSection> {
-  const record = latestDatasetRecord(db)
+  const record = latestDatasetRecord<PrepareReport>(db)
   if (!record) return {available: false, command: FILL_COMMANDS.dataset}
   const r = record.report
   const f = r.format

@@ -1,5 +1,4 @@
 import {RecsysError} from '../errors.js'
-import type {PrepareReport} from '../ingest/prepare.js'
 import {readColumn} from './columns.js'
 import type {Db} from './open.js'
 import {requireDataset} from './runs.js'
@@ -60,17 +59,17 @@ export function userIds(db: Db, keys: ArrayLike<number>): string[] {
   return out
 }
 
-/** The latest prepared dataset's record: where it came from and prepare's cleaning report. */
-export interface DatasetRecord {
+/** The latest prepared dataset's record: where it came from and prepare's cleaning report (R). */
+export interface DatasetRecord<R> {
   version: number
   source: string
   preparedAt: string
-  report: PrepareReport
+  report: R
 }
 
-export function latestDatasetRecord(db: Db): DatasetRecord | undefined {
+export function latestDatasetRecord<R>(db: Db): DatasetRecord<R> | undefined {
   const row = db.prepare('SELECT version, source, prepared_at, report FROM datasets ORDER BY version DESC LIMIT 1').get() as
     | {version: number; source: string; prepared_at: string; report: string}
     | undefined
-  return row ? {version: row.version, source: row.source, preparedAt: row.prepared_at, report: JSON.parse(row.report) as PrepareReport} : undefined
+  return row ? {version: row.version, source: row.source, preparedAt: row.prepared_at, report: JSON.parse(row.report) as R} : undefined
 }
