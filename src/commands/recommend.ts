@@ -42,6 +42,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     n: Flags.integer({char: 'n', description: `Users per audience (1 to --max-n, ${DEFAULT_LOOKUP_MAX_N} by default).`, default: 10, min: 1}),
     'max-n': Flags.integer({description: 'Raise the largest n allowed.', default: DEFAULT_LOOKUP_MAX_N, min: 1}),
     format: Flags.string({description: 'Output format (default: table, or csv for an --out file ending in .csv, json for .json).', options: ['table', 'csv', 'json']}),
+    csv: Flags.boolean({description: 'Same as --format csv.', default: false, exclusive: ['format']}),
     out: Flags.string({char: 'o', description: 'Write to this file (whole or not at all) instead of stdout.'}),
     products: Flags.string({description: 'File with one product id per line (a batch export).'}),
     name: Flags.string({description: 'For a product the data does not know: its name (ranks it by similar products).'}),
@@ -57,6 +58,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     'min-score': Flags.string({description: 'End each audience where the score falls below this.', helpGroup: 'CAMPAIGN'}),
     'max-audiences-per-user': Flags.integer({description: 'A user appears in at most this many audiences of the export.', min: 1, helpGroup: 'CAMPAIGN'}),
     dedupe: Flags.boolean({description: 'Each user once, under the product that ranks them highest.', default: false, helpGroup: 'CAMPAIGN'}),
+    'treatment-only': Flags.boolean({description: 'With --holdout: write only the treatment rows (the users to contact); the control group is recorded in the store for the report.', default: false, helpGroup: 'CAMPAIGN'}),
     replace: Flags.boolean({description: 'Record over an existing campaign of the same id exported with another holdout share or control method.', default: false, helpGroup: 'CAMPAIGN'}),
   }
 
@@ -72,6 +74,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     const minScore = flags['min-score'] === undefined ? undefined : Number(flags['min-score'])
     if (minScore !== undefined && !Number.isFinite(minScore)) throw new RecsysError('USAGE', `--min-score must be a number (got ${excerpt(flags['min-score']!, 20)})`, 'Pass e.g. --min-score 0.2.')
     const campaignMode = holdout !== undefined || flags.campaign !== undefined || flags.control === 'random'
+    if (flags['treatment-only'] && !campaignMode) throw new RecsysError('USAGE', '--treatment-only needs a campaign split', 'Add --holdout 10% (and --campaign NAME).')
     const rules: ExportRules = {
       excludeUsers: flags['exclude-users'] ? new Set(readIdFile(flags['exclude-users'], '--exclude-users', 'customer id')) : undefined,
       excludeProducts: flags['exclude-products'] ? new Set(readIdFile(flags['exclude-products'], '--exclude-products', 'product id')) : undefined,
@@ -127,7 +130,9 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
         if (unknown) throw new RecsysError('NOT_FOUND', `product ${excerpt(unknown.productId, 80)} is not in the data`, 'Check the id, or drop --strict to get the cold-start audience.')
       }
       if (ranked.reduce((a, r) => a + r.ranked.count, 0) > 1000) service.preloadMembers()
-      const streams: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
+      const all: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
+      // --treatment-only: the file to upload holds only the people to contact; control stays in the store.
+      const streams = flags['treatment-only'] ? all.map(treatmentOnly) : all
       if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${excerpt(r.note, 1000)}\n`)
       const groups = campaignId !== undefined
       const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n: flags.n, products: ranked.length} : undefined
@@ -164,6 +169,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
   private format(): Format {
     const {format, out} = this.flags
     if (format) return format as Format
+    if (this.flags.csv) return 'csv'
     if (out?.toLowerCase().endsWith('.csv')) return 'csv'
     if (out?.toLowerCase().endsWith('.json')) return 'json'
     return 'table'
@@ -202,6 +208,13 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       rl.close()
     }
   }
+}
+
+/** A stream of the treatment members only (their ranks kept as in the whole audience). */
+function treatmentOnly(stream: AnswerStream): AnswerStream {
+  const keep: number[] = []
+  for (let i = 0; i < stream.count; i++) if (stream.member(i).group !== 'control') keep.push(i)
+  return {head: stream.head, count: keep.length, member: (i) => stream.member(keep[i])}
 }
 
 /** An answer's members one at a time: ranked members (with their group in a campaign), then any random control arm. */

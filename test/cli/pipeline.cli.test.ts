@@ -229,6 +229,9 @@ E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe han
   assert.match(empty.stderr, /--exclude-users file .* holds no ids/)
   const badHoldout = runCli(['recommend', ids[0], '--holdout', '70%', '--db', ctx.db])
   assert.is(badHoldout.code, 2)
+  const treated = run(['--holdout', '20%', '--campaign', 'e2e', '--treatment-only'])
+  assert.ok(treated.rows.length > 0 && treated.rows.every((r) => r.group === 'treatment'), 'only the people to contact')
+  assert.is(treated.rows.length, first.rows.filter((r) => r.group === 'treatment').length)
   // A list whose ids match nobody is named; a quoted id or a CSV export's customer_id column is read.
   const stranger = run(['--exclude-users', ctx.tmp.file('dnt2.txt', 'nobody-1\nnobody-2\n')])
   assert.match(stranger.stderr, /2 of 2 ids on the do-not-target list match no customer/)
