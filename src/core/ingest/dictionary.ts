@@ -1,3 +1,5 @@
+import {hashNumber, hashUnitRange, hashUnits} from '../util/hash.js'
+
 /**
  * A string ⇄ dense integer dictionary, filled in order of first sight, in typed arrays only:
  * memory grows with the distinct ids, a few bytes each, never with a JS string or object per id.
@@ -20,38 +22,9 @@ export class Dictionary {
   private textCount = 0
   size = 0
 
-  private static hashNumber(x: number): number {
-    const lo = x >>> 0
-    const hi = (x / 4_294_967_296) >>> 0
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b)
-    h ^= h >>> 13
-    h = Math.imul(h, 0xc2b2ae35)
-    return (h ^ (h >>> 16)) >>> 0
-  }
-
-  private static hashText(s: string): number {
-    let h = 0x811c9dc5
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i)
-      h = Math.imul(h, 0x01000193)
-    }
-    h ^= h >>> 15
-    h = Math.imul(h, 0x2c1b3c6d)
-    return (h ^ (h >>> 12)) >>> 0
-  }
-
   private hashKeyText(key: number): number {
-    let h = 0x811c9dc5
     const t = -this.numbers[key] - 1
-    const a = this.textStart[t]
-    const b = a + this.textLength[t]
-    for (let i = a; i < b; i++) {
-      h ^= this.units[i]
-      h = Math.imul(h, 0x01000193)
-    }
-    h ^= h >>> 15
-    h = Math.imul(h, 0x2c1b3c6d)
-    return (h ^ (h >>> 12)) >>> 0
+    return hashUnitRange(this.units, this.textStart[t], this.textStart[t] + this.textLength[t])
   }
 
   private newKey(): number {
@@ -71,10 +44,10 @@ export class Dictionary {
 
   /** A plain integer id by value. */
   internNumber(n: number): number {
-    if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.numSlots = this.rehash(this.numSlots, (k) => Dictionary.hashNumber(this.numbers[k]))
+    if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.numSlots = this.rehash(this.numSlots, (k) => hashNumber(this.numbers[k]))
     const slots = this.numSlots
     const mask = slots.length - 1
-    let slot = Dictionary.hashNumber(n) & mask
+    let slot = hashNumber(n) & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break
@@ -92,7 +65,7 @@ export class Dictionary {
     if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.textSlots = this.rehash(this.textSlots, (k) => this.hashKeyText(k))
     const slots = this.textSlots
     const mask = slots.length - 1
-    let slot = Dictionary.hashText(s) & mask
+    let slot = hashUnits(s) & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break

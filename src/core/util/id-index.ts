@@ -1,3 +1,5 @@
+import {hashUnitRange, hashUnits} from './hash.js'
+
 /**
  * Text ids → dense keys in typed arrays only: the ids' UTF-16 code units in one arena, and an
  * open-addressing table of key+1 (0 = empty) with linear probing. No string or Map entry per id,
@@ -10,29 +12,6 @@ export interface IdIndexData {
   offsets: Int32Array
   /** Slot → key + 1 (0: empty); its length is a power of two at least twice the ids. */
   slots: Int32Array
-}
-
-/** FNV-1a over UTF-16 code units, then a final mix. */
-function hashUnits(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  h ^= h >>> 15
-  h = Math.imul(h, 0x2c1b3c6d)
-  return (h ^ (h >>> 12)) >>> 0
-}
-
-function hashRange(units: Uint16Array, from: number, to: number): number {
-  let h = 0x811c9dc5
-  for (let i = from; i < to; i++) {
-    h ^= units[i]
-    h = Math.imul(h, 0x01000193)
-  }
-  h ^= h >>> 15
-  h = Math.imul(h, 0x2c1b3c6d)
-  return (h ^ (h >>> 12)) >>> 0
 }
 
 /** Builds the index of `ids` (key = position); a repeated id keeps its first key. */
@@ -53,7 +32,7 @@ export function buildIdIndex(ids: ArrayLike<string>): IdIndexData {
   const mask = cap - 1
   const data = {units, offsets, slots}
   for (let k = 0; k < ids.length; k++) {
-    let slot = hashRange(units, offsets[k], offsets[k + 1]) & mask
+    let slot = hashUnitRange(units, offsets[k], offsets[k + 1]) & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) {

@@ -1,3 +1,5 @@
+import {hashNumber} from './hash.js'
+
 /**
  * number → dense key, by open addressing with linear probing over one typed array: no object per
  * entry, so interning hundreds of thousands of integer ids stays cheap. A slot holds its key and
@@ -23,19 +25,10 @@ export class NumberIndex {
     return slots
   }
 
-  private static hash(x: number): number {
-    const lo = x >>> 0
-    const hi = (x / 4_294_967_296) >>> 0
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b)
-    h ^= h >>> 13
-    h = Math.imul(h, 0xc2b2ae35)
-    return (h ^ (h >>> 16)) >>> 0
-  }
-
   /** The slot holding x, or the empty slot where x would go. */
   private slotOf(x: number): number {
     const slots = this.slots
-    let slot = NumberIndex.hash(x) & this.mask
+    let slot = hashNumber(x) & this.mask
     for (;;) {
       const k = slots[slot * 2]
       if (k === x || k === -1) return slot
