@@ -94,30 +94,24 @@ export function generateRees46Csv(options: GenerateOptions, write: (chunk: strin
     const c = preferred[rng.next() < 0.7 ? 0 : 1 + rng.int(2)]
     const views = 1 + Math.floor(-Math.log(1 - rng.next()) * 4)
     session++
-    for (let v = 0; v < views && w < N; v++) {
-      const p = pick(c)
+    /** One row of this session: event 0 view, 1 cart, 2 purchase. */
+    const put = (p: number, event: number): void => {
       rowSec[w] = Math.min(spanSec - 1, t)
       rowUser[w] = u
       rowProduct[w] = p
-      rowEvent[w] = 0
+      rowEvent[w] = event
       rowSession[w] = session
       w++
+    }
+    for (let v = 0; v < views && w < N; v++) {
+      const p = pick(c)
+      put(p, 0)
       t += 5 + rng.int(120)
       if (w < N && rng.next() < 0.05) {
-        rowSec[w] = Math.min(spanSec - 1, t)
-        rowUser[w] = u
-        rowProduct[w] = p
-        rowEvent[w] = 1
-        rowSession[w] = session
-        w++
+        put(p, 1)
         t += 10 + rng.int(300)
         if (w < N && rng.next() < 0.4) {
-          rowSec[w] = Math.min(spanSec - 1, t)
-          rowUser[w] = u
-          rowProduct[w] = p
-          rowEvent[w] = 2
-          rowSession[w] = session
-          w++
+          put(p, 2)
           t += 10
         }
       }
