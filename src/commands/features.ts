@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {RecsysError} from '../core/errors.js'
 import {renderFeatures} from '../cli/render/features.js'
 import {COMPONENTS, parseWeightList} from '../core/engagement/score.js'
 import {type FeaturesReport, runFeatures} from '../core/engagement/stage.js'
@@ -31,6 +32,7 @@ export default class Features extends BaseCommand<typeof Features> {
 
   public async run(): Promise<FeaturesReport> {
     const {flags} = this
+    if (flags.out !== undefined && flags.out.trim() === '') throw new RecsysError('USAGE', '--out is empty', 'Pass a file name, e.g. --out users.csv, or leave --out out.')
     const report = await this.withStore('write', (db) =>
       runFeatures(db, {
         weights: flags.weights ? parseWeightList(flags.weights, '--weights', COMPONENTS) : undefined,

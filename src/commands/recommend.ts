@@ -65,13 +65,22 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
   public async run(): Promise<AudienceAnswer | {audiences: AudienceAnswer[]} | undefined> {
     const {flags} = this
     const ids = [...this.positional]
-    if (flags.products) ids.push(...readIdFile(flags.products))
+    // (A loop, not push(...list): a spread of a few hundred thousand ids overflows the call stack.)
+    if (flags.products) for (const id of readIdFile(flags.products)) ids.push(id)
+    if (flags.out !== undefined && flags.out.trim() === '') throw new RecsysError('USAGE', '--out is empty', 'Pass a file name, e.g. --out audience.csv, or leave --out out for stdout.')
+    if (flags.campaign !== undefined) {
+      const c = flags.campaign
+      // eslint-disable-next-line no-control-regex
+      if (c.trim() === '' || c.length > 100 || /[\u0000-\u001f\u007f]/.test(c)) {
+        throw new RecsysError('USAGE', `--campaign ${JSON.stringify(excerpt(c, 40))} must be 1 to 100 printable characters`, 'Pass a short name, e.g. --campaign spring-launch.')
+      }
+    }
     const attributes = flags.name || flags.category || flags.brand ? {name: flags.name, category: flags.category, brand: flags.brand} : undefined
     if (attributes && ids.length > 1) throw new RecsysError('USAGE', '--name, --category and --brand describe one product', 'Pass a single product id with them.')
     AudienceService.checkN(flags.n, flags['max-n'])
     const holdout = flags.holdout === undefined ? undefined : parseHoldout(flags.holdout)
     if (flags.holdout !== undefined && holdout === undefined) throw new RecsysError('USAGE', `--holdout ${excerpt(flags.holdout, 20)} must be a share from 1% to 50%`, 'Pass e.g. --holdout 10%.')
-    const minScore = flags['min-score'] === undefined ? undefined : Number(flags['min-score'])
+    const minScore = flags['min-score'] === undefined ? undefined : flags['min-score'].trim() === '' ? Number.NaN : Number(flags['min-score'])
     if (minScore !== undefined && !Number.isFinite(minScore)) throw new RecsysError('USAGE', `--min-score must be a number (got ${excerpt(flags['min-score']!, 20)})`, 'Pass e.g. --min-score 0.2.')
     const campaignMode = holdout !== undefined || flags.campaign !== undefined || flags.control === 'random'
     if (flags['treatment-only'] && !campaignMode) throw new RecsysError('USAGE', '--treatment-only needs a campaign split', 'Add --holdout 10% (and --campaign NAME).')
@@ -105,14 +114,24 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
         exported = exportAudiences(service, {ids, n: flags.n, rules, campaign: split, attributes})
         if (split) {
           const result = exported
+          if (result.members.treatment === 0 && result.members.control > 0) {
+            throw new RecsysError('USAGE', `a ${Math.round(split.holdout * 100)}% holdout of ${result.members.control.toLocaleString('en-US')} audience places leaves no one to contact`, 'Export more users (-n) or hold out a smaller share.')
+          }
           if (result.members.control === 0) {
-            throw new RecsysError('USAGE', `a ${Math.round(split.holdout * 100)}% holdout of ${result.members.treatment.toLocaleString('en-US')} members leaves no one in the control group, so the campaign could never be measured`, 'Export more users (-n), more products, or a larger --holdout.')
+            const distinct = new Set<number>()
+            for (const a of result.audiences) for (let i = 0; i < a.answer.ranked.count; i++) distinct.add(a.answer.ranked.users[i])
+            throw new RecsysError(
+              'USAGE',
+              `a ${Math.round(split.holdout * 100)}% holdout of ${result.members.treatment.toLocaleString('en-US')} audience places held by ${distinct.size.toLocaleString('en-US')} distinct users puts none of them in the control group, so the campaign could never be measured`,
+              distinct.size < 100 ? 'The audiences share a few users: spread them (--dedupe or --max-audiences-per-user 3), export more users (-n), or hold out a larger share.' : 'Export more users (-n), more products, or a larger --holdout.',
+            )
           }
           reuseNote = checkCampaignReuse(db, split, result.audiences.map((a) => a.answer.productId), flags.n, flags.replace)
           // Recorded only once the audience has been written: a failed export records nothing.
           recordPending = () => db.transaction(() => recordCampaign(db, {
             campaignId: split.campaignId,
-            createdAt: new Date().toISOString(),
+            // A re-export of the same campaign keeps its first export time (the report counts from it).
+            createdAt: (flags.replace ? undefined : (db.prepare('SELECT created_at FROM campaigns WHERE campaign_id = ?').pluck().get(split.campaignId) as string | undefined)) ?? new Date().toISOString(),
             products: result.audiences.map((a) => a.answer.productId),
             ranking: service.meta.ranking,
             modelVersion: service.modelVersion,
@@ -136,7 +155,6 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${excerpt(r.note, 1000)}\n`)
       const groups = campaignId !== undefined
       const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n: flags.n, products: ranked.length} : undefined
-      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n${reuseNote ? `${reuseNote}\n` : ''}`)
       if (this.jsonEnabled() || format === 'json') {
         this.emit((write) => writeAudienceJson(streams, write, summary ? {campaign: campaignId ?? null, members: summary.members, removed: summary.removed, overlap: summary.overlap} : undefined))
       } else if (format === 'csv') {
@@ -147,6 +165,8 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
         this.emit((write) => write(text))
       }
       recordPending?.()
+      // Said once the audience is written and the campaign recorded (a failed --out records nothing).
+      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n${reuseNote ? `${reuseNote}\n` : ''}`)
       return undefined
     })
   }
@@ -214,7 +234,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
 function treatmentOnly(stream: AnswerStream): AnswerStream {
   const keep: number[] = []
   for (let i = 0; i < stream.count; i++) if (stream.member(i).group !== 'control') keep.push(i)
-  return {head: stream.head, count: keep.length, member: (i) => stream.member(keep[i])}
+  return {head: {...stream.head, count: keep.length}, count: keep.length, member: (i) => stream.member(keep[i])}
 }
 
 /** An answer's members one at a time: ranked members (with their group in a campaign), then any random control arm. */

@@ -42,6 +42,8 @@ export default class Serve extends BaseCommand<typeof Serve> {
   /** The primary: checks the store, forks the workers, replaces any that dies, sums their metrics. */
   private async supervise(): Promise<void> {
     const {flags} = this
+    if (flags.host.trim() === '') throw new RecsysError('USAGE', '--host is empty', 'Use 127.0.0.1 for this machine only, or 0.0.0.0 for every interface.')
+    if (flags.db.trim() === '') throw new RecsysError('USAGE', '--db is empty', 'Pass a file, e.g. --db recsys.db (or leave --db out for ./recsys.db).')
     const probe = openStore(flags.db, {readonly: true})
     try {
       requireFreshRun(probe, 'train')

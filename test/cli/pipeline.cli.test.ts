@@ -247,9 +247,12 @@ E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe han
   // …a holdout that leaves no control group is refused, and a failed write records nothing.
   const tiny = runCli(['recommend', ids[0], '-n', '3', '--holdout', '1%', '--campaign', 'tiny', '--db', ctx.db])
   assert.is(tiny.code, 2)
-  assert.match(tiny.stderr, /no one in the control group/)
+  assert.match(tiny.stderr, /none of them in the control group, so the campaign could never be measured/)
   const unwritten = runCli(['recommend', ids[0], '-n', '30', '--holdout', '20%', '--campaign', 'lost', '--out', ctx.tmp.file('no/such/dir/a.csv'), '--db', ctx.db])
   assert.is(unwritten.code, 2)
+  assert.not.match(unwritten.stderr, /recorded in the store/, 'no claim of a record that did not happen')
+  assert.is(runCli(['recommend', ids[0], '--holdout', '20%', '--campaign', '', '--db', ctx.db]).code, 2, 'an empty campaign id is refused')
+  assert.is(runCli(['recommend', ids[0], '--out', '', '--db', ctx.db]).code, 2, 'an empty --out is refused')
   assert.is(storeQuery(ctx.db, (db) => db.prepare("SELECT count(*) FROM campaigns WHERE campaign_id IN ('tiny', 'lost')").pluck().get() as number), 0)
 })
 

@@ -202,6 +202,11 @@ export class AudienceService {
     }
   }
 
+  /** A product id as prepare stored it ("42.0" is "42" in an integer column). */
+  canonicalId(rawId: string): string {
+    return canonicalProductId(rawId, this.normalise)
+  }
+
   /** The model's key of a product id (normalised as prepare did), if it has one. */
   productKey(rawId: string): number | undefined {
     const row = this.productStmt.get(canonicalProductId(rawId, this.normalise)) as FoundProduct | undefined

@@ -81,7 +81,16 @@ export function exportAudiences(service: AudienceService, request: ExportRequest
   const nUsers = service.engine.parts.engagement.length
   const listed = rules.excludeUsers ? userKeys(service, rules.excludeUsers) : undefined
   const excluded = listed?.marked
-  const ids = request.ids.filter((id) => !rules.excludeProducts?.has(id.trim()))
+  // Both sides as prepare stores ids, so 1004856.0 on either side is product 1004856.
+  const canonical = (id: string): string => {
+    try {
+      return service.canonicalId(id)
+    } catch {
+      return id.trim()
+    }
+  }
+  const excludedProducts = rules.excludeProducts ? new Set([...rules.excludeProducts].map(canonical)) : undefined
+  const ids = request.ids.filter((id) => !excludedProducts?.has(canonical(id)))
   const removed = {excludedUsers: 0, frequencyCap: 0, dedupe: 0, belowMinScore: 0, excludedProducts: request.ids.length - ids.length}
   if (ids.length === 0) throw new RecsysError('NO_DATA', 'every product of the export is on the exclusion list', 'Check --exclude-products against the products asked for.')
   const cap = rules.maxAudiencesPerUser
@@ -101,7 +110,7 @@ export function exportAudiences(service: AudienceService, request: ExportRequest
   let answers: RankedAnswer[] = []
   if (rules.dedupe) {
     // Claim users by best rank across products, re-rank the products that lost users, until stable.
-    for (let pass = 0; pass < 50; pass++) {
+    for (let pass = 0; pass < 8; pass++) {
       answers = ids.map((id, x) => service.rank(id, n, {attributes: request.attributes, skip: (u) => isExcluded(u) || (owner[u] !== -1 && owner[u] !== x)}))
       let changed = false
       answers.forEach((a, x) => {
@@ -116,6 +125,16 @@ export function exportAudiences(service: AudienceService, request: ExportRequest
       })
       if (!changed) break
     }
+    // The passes settle which product ranks each user best but need not converge (a global ranking
+    // hands the same users to every product): a last pass in product order takes each user at most
+    // once, leaving users to the later product that owns them (it will take them: skips only move
+    // them up its list).
+    const taken = new Uint8Array(nUsers)
+    answers = ids.map((id, x) => {
+      const a = service.rank(id, n, {attributes: request.attributes, skip: (u) => isExcluded(u) || taken[u] === 1 || owner[u] > x})
+      for (let i = 0; i < a.ranked.count; i++) taken[a.ranked.users[i]] = 1
+      return a
+    })
   } else {
     for (const id of ids) {
       const a = service.rank(id, n, {attributes: request.attributes, skip: (u) => isExcluded(u) || (cap !== undefined && used[u] >= cap)})

@@ -24,8 +24,8 @@ export function readIdList(text: string, source: string, kind: 'customer' | 'pro
   const first = lines[0] ?? ''
   const delimiter = [',', ';', '\t', '|'].find((d) => first.includes(d))
   let ids: string[]
-  const header = delimiter ? Papa.parse<string[]>(first, {delimiter}).data[0]?.map((h) => h.trim().toLowerCase()) ?? [] : []
-  const column = COLUMNS[kind].map((name) => header.indexOf(name)).find((i) => i !== -1)
+  const header = delimiter ? Papa.parse<string[]>(first, {delimiter}).data[0]?.map((h) => h.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? [] : []
+  const column = COLUMNS[kind].map((name) => header.indexOf(name.replace(/_/g, ''))).find((i) => i !== -1)
   if (delimiter && column !== undefined) {
     const rows = Papa.parse<string[]>(body, {delimiter, skipEmptyLines: true}).data.slice(1)
     ids = rows.map((r) => r[column] ?? '')
@@ -37,7 +37,9 @@ export function readIdList(text: string, source: string, kind: 'customer' | 'pro
       const t = l.trim()
       return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t
     })
-    if (COLUMNS[kind].includes((ids[0] ?? '').toLowerCase())) ids = ids.slice(1)
+    // A header line names the column ("product_id", "Product ID", "productId", "SKU"): skip it.
+    const squash = (t: string): string => t.toLowerCase().replace(/[^a-z0-9]/g, '')
+    if (COLUMNS[kind].some((c) => squash(c) === squash(ids[0] ?? ''))) ids = ids.slice(1)
   }
   const out = ids.map((id) => id.trim().replace(/^(-?\d+)\.0+$/, '$1')).filter((id) => id.length > 0)
   if (out.length === 0) throw new RecsysError('EMPTY_INPUT', `${source} holds no ids`, `Put one ${kind} id per line.`)

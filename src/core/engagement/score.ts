@@ -78,8 +78,8 @@ export function parseWeightList(text: string, flag: string, allowed?: readonly s
     const [rawKey, rawValue] = part.split('=')
     const key = rawKey?.trim().toLowerCase()
     const value = Number(rawValue)
-    if (!key || rawValue === undefined || rawValue.trim() === '' || !Number.isFinite(value) || value < 0) {
-      throw new RecsysError('USAGE', `${flag}: cannot read "${part}"`, `Write ${flag} name=number,name=number (non-negative numbers).`)
+    if (!key || rawValue === undefined || rawValue.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1e6) {
+      throw new RecsysError('USAGE', `${flag}: cannot read "${part}"`, `Write ${flag} name=number,name=number (numbers from 0 to 1,000,000).`)
     }
     if (allowed && !allowed.includes(key)) throw new RecsysError('USAGE', `${flag}: unknown name "${key}"`, `Use some of: ${allowed.join(', ')}.`)
     out[key] = value

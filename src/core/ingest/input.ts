@@ -62,7 +62,36 @@ function detectEncoding(head: Uint8Array): InputFormat['encoding'] {
     if (oddZero > pairs * 0.3 && evenZero < pairs * 0.05) return 'utf-16le'
     if (evenZero > pairs * 0.3 && oddZero < pairs * 0.05) return 'utf-16be'
   }
-  return 'utf-8'
+  return looksSingleByte(head) ? 'windows-1252' : 'utf-8'
+}
+
+/**
+ * True when the head has bytes above 0x7F and not one of them starts a valid UTF-8 sequence: a
+ * Latin-1 or Windows-1252 export (older spreadsheets), which UTF-8 would turn into U+FFFD and merge
+ * ids such as SKU-é and SKU-è. One valid multi-byte sequence keeps UTF-8 (a stray bad byte in a
+ * UTF-8 file is counted and warned about instead).
+ */
+function looksSingleByte(head: Uint8Array): boolean {
+  let valid = 0
+  let invalid = 0
+  const n = Math.min(head.length, 1 << 16)
+  for (let i = 0; i < n; i++) {
+    const b = head[i]
+    if (b < 0x80) continue
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0
+    if (len === 0) {
+      invalid++
+      continue
+    }
+    if (i + len > n) break
+    let ok = true
+    for (let j = 1; j < len; j++) if ((head[i + j] & 0xc0) !== 0x80) ok = false
+    if (ok) {
+      valid++
+      i += len - 1
+    } else invalid++
+  }
+  return invalid > 0 && valid === 0
 }
 
 function refuseUnsupported(head: Uint8Array, label: string): void {
@@ -241,7 +270,7 @@ export async function openInput(source: CsvSource, forced?: ForcedEncoding): Pro
           if (first && compression !== 'none') {
             // What a compressed file holds is checked once it is unpacked.
             refuseUnsupported(bytes, `${label} (inside the ${compression} file)`)
-            if (detectEncoding(bytes) !== 'utf-8') {
+            if (detectEncoding(bytes).startsWith('utf-16')) {
               throw new RecsysError('NOT_CSV', `${label} holds UTF-16 text inside ${compression}`, 'Convert it to UTF-8 (iconv -f UTF-16 -t UTF-8) before compressing, or decompress it first.')
             }
           }

@@ -6,6 +6,9 @@ import {readIdList} from '../../../src/core/campaigns/ids.js'
 test('one id per line, quoted or not, float-written integers as integers, a header line skipped', () => {
   assert.equal(readIdList('customer_id\n"10011392"\n42.0\n  7 \n\n', 'f', 'customer'), ['10011392', '42', '7'])
   assert.equal(readIdList('\uFEFFSKU-1\r\nSKU-2\r\n', 'f', 'product'), ['SKU-1', 'SKU-2'])
+  assert.equal(readIdList('Product ID\n7\n', 'f', 'product'), ['7'])
+  assert.equal(readIdList('productId\n7\n', 'f', 'product'), ['7'])
+  assert.equal(readIdList('Email,Customer ID\na@b.c,9\n', 'f', 'customer'), ['9'])
 })
 
 test('a CSV export: the id column named in the header, whatever its place or delimiter', () => {

@@ -160,9 +160,20 @@ Prepare('a Latin-1 file is named in a warning, and --encoding windows-1252 reads
   const rows = Array.from({length: 20}, (_, i) => `${i},SKU-${i % 2 ? 'Ä' : 'Ö'}-1,Käse,cart,2022-10-01 00:00:${String(i).padStart(2, '0')}`)
   const path = ctx.tmp.file('latin1.csv')
   writeFileSync(path, Buffer.from(`${HEADER}${rows.join('\n')}\n`, 'latin1'))
-  const guessed = await prepareDataset(ctx.db, {source: {kind: 'file', path}})
-  assert.ok(guessed.warnings.some((w) => /40 byte sequences are not valid UTF-8.*--encoding windows-1252/.test(w)), guessed.warnings.join('; '))
-  assert.is(guessed.products, 1, 'read as UTF-8, the two SKUs collapse into one')
+  // Detected: not one byte above 0x7F starts a valid UTF-8 sequence.
+  const detected = await prepareDataset(ctx.db, {source: {kind: 'file', path}})
+  assert.is(detected.format.encoding, 'windows-1252')
+  assert.is(detected.products, 2)
+  // Forced to UTF-8, the two SKUs collapse into one, and the warning names the flag.
+  const forced = await prepareDataset(ctx.db, {source: {kind: 'file', path}, encoding: 'utf-8'})
+  assert.ok(forced.warnings.some((w) => /40 byte sequences are not valid UTF-8.*--encoding windows-1252/.test(w)), forced.warnings.join('; '))
+  assert.is(forced.products, 1)
+  // A UTF-8 file with one stray byte stays UTF-8 (its valid sequences win), with the warning.
+  const mixed = ctx.tmp.file('mixed.csv')
+  writeFileSync(mixed, Buffer.concat([Buffer.from(`${HEADER}1,Café,Käse,cart,2022-10-01\n`), Buffer.from([0x32, 0x2c, 0xe9, 0x2c, 0x78, 0x2c]), Buffer.from('cart,2022-10-02\n')]))
+  const stray = await prepareDataset(ctx.db, {source: {kind: 'file', path: mixed}})
+  assert.is(stray.format.encoding, 'utf-8')
+  assert.ok(stray.warnings.some((w) => /1 byte sequences are not valid UTF-8/.test(w)), stray.warnings.join('; '))
   const read = await prepareDataset(ctx.db, {source: {kind: 'file', path}, encoding: 'windows-1252'})
   assert.is(read.products, 2)
   assert.equal(read.warnings, [])
