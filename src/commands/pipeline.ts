@@ -1,3 +1,5 @@
+import {isAbsolute, relative} from 'node:path'
+
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
@@ -51,7 +53,11 @@ export default class Pipeline extends BaseCommand<typeof Pipeline> {
           }),
         ),
       )
-      this.say(renderPipeline(report))
+      // The next command as this one was run: ./bin/run.js from a clone, recsys when installed.
+      const script = process.argv[1] ?? ''
+      const local = relative(process.cwd(), script)
+      const bin = /run\.js$/.test(script) ? (local.startsWith('.') || isAbsolute(local) ? local : `./${local}`) : 'recsys'
+      this.say(renderPipeline(report, {bin, db: this.flags.db === 'recsys.db' ? '' : this.flags.db}))
       return report
     } finally {
       guard.release()

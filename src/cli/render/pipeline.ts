@@ -15,8 +15,9 @@ export function pipelineVerdict(r: PipelineReport): string {
   return `${cf.verdict.summary} Explore's thresholds said ${thresholds ? 'viable' : 'not viable'}; the measurement decides, because it scores ALS on this very data rather than judging its shape.`
 }
 
-export function renderPipeline(r: PipelineReport): string {
+/** `invoke`: how to run the next command as this one was run (e.g. ./bin/run.js … --db x.db). */
+export function renderPipeline(r: PipelineReport, invoke = {bin: 'recsys', db: ''}): string {
   const rows = r.stages.map((s) => [s.stage, seconds(s.elapsedMs), s.headline])
   rows.push([paint.bold('total'), paint.bold(seconds(r.elapsedMs)), ''])
-  return `${paint.bold('Pipeline complete')}\n${table(['stage', 'time', 'result'], rows)}\n${pipelineVerdict(r)}\nShipped by train, which measured every ranking: ${r.train.ranker.shipped} (${r.train.ranker.reason}).\nNext: recsys recommend ${r.sampleProductIds[0] ?? 'PRODUCT_ID'} (products include ${r.sampleProductIds.join(', ')}), or add --out audience.csv for a CSV`
+  return `${paint.bold('Pipeline complete')}\n${table(['stage', 'time', 'result'], rows)}\n${pipelineVerdict(r)}\nShipped by train, which measured every ranking: ${r.train.ranker.shipped} (${r.train.ranker.reason}).\nNext: ${invoke.bin} recommend ${r.sampleProductIds[0] ?? 'PRODUCT_ID'}${invoke.db ? ` --db ${invoke.db}` : ''} (products include ${r.sampleProductIds.join(', ')}), or add --out audience.csv for a CSV`
 }

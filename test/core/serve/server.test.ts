@@ -131,6 +131,12 @@ Serve('health, metrics, products/sample (seeded), the page and its security head
   assert.is((await get(`${ctx.base}/health`)).headers.get('x-content-type-options'), 'nosniff')
 })
 
+Serve('a holdout download that would leave a group empty is a 422, as the CLI refuses it', async (ctx) => {
+  const one = await get(`${ctx.base}/recommend/${encodeURIComponent(ctx.known)}.csv?n=1&holdout=10&campaign=c`)
+  assert.is(one.status, 422)
+  assert.match(one.text, /INVALID_HOLDOUT/)
+})
+
 Serve('product search finds a whole id first, and products by their name words', async (ctx) => {
   const byId = JSON.parse((await get(`${ctx.base}/products/search?q=${encodeURIComponent(ctx.known)}`)).text) as {products: Array<{product_id: string; name: string | null}>}
   assert.is(byId.products[0]?.product_id, ctx.known)
