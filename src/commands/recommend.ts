@@ -152,7 +152,12 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       const all: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
       // --treatment-only: the file to upload holds only the people to contact; control stays in the store.
       const streams = flags['treatment-only'] ? all.map(treatmentOnly) : all
-      if (format !== 'table' || this.jsonEnabled()) for (const r of ranked) if (r.kind !== 'history' && r.note) process.stderr.write(`Note: ${excerpt(r.note, 1000)}\n`)
+      if (format !== 'table' || this.jsonEnabled()) {
+        // Notes on stderr for files and programs too (cold start, prior order past the stored depth): the first few.
+        const notes = ranked.filter((r) => r.note)
+        for (const r of notes.slice(0, 5)) process.stderr.write(`Note: ${excerpt(r.note!, 1000)}\n`)
+        if (notes.length > 5) process.stderr.write(`Note: and ${(notes.length - 5).toLocaleString('en-US')} more products with notes (see the JSON output's "note" field)\n`)
+      }
       const groups = campaignId !== undefined
       const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n: flags.n, products: ranked.length} : undefined
       if (this.jsonEnabled() || format === 'json') {
