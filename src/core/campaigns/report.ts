@@ -90,7 +90,11 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
   const value = new Map<string, number>()
   const tally = {rows: 0, counted: 0, outsideCampaign: 0, outsideWindow: 0, otherProducts: 0, unreadable: 0, unreadableValues: 0}
   // Ids as prepare reads them: trimmed, and a float-written integer (pandas' 42.0) is 42.
-  const id = (text: string | undefined): string => (text ?? '').trim().replace(/^(-?\d+)\.0+$/, '$1')
+  const id = (text: string | undefined): string => {
+    let t = text ?? ''
+    if (t.length > 0 && (t.charCodeAt(0) <= 32 || t.charCodeAt(t.length - 1) <= 32)) t = t.trim()
+    return t.length > 2 && t.charCodeAt(t.length - 1) === 48 && t.includes('.') ? t.replace(/^(-?\d+)\.0+$/, '$1') : t
+  }
   let hasValue = false
   let source = ''
   /** One outcome: counts when its user is a member, in the window, for one of their products. */
@@ -134,6 +138,12 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
         },
         onRow(fields) {
           const user = id(fields[at.user])
+          // Most outcome rows are other customers': count them before reading their time or value.
+          if (!group.has(user)) {
+            tally.rows++
+            tally.outsideCampaign++
+            return
+          }
           let ts: number | undefined
           if (at.time !== -1) {
             ts = parseTimestampMs(fields[at.time] ?? '')
