@@ -267,6 +267,12 @@ E2E('features --out: a file that cannot be written changes nothing; the same set
   const id = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 1').pluck().get() as string)
   const after = runCli(['recommend', id, '--db', ctx.db])
   assert.is(after.code, 0, `recommend still works: ${after.stderr}`)
+  // A misspelt event in --event-weights is named, not silently ignored.
+  const typo = runCli(['features', '--event-weights', 'purchsed=9', '--db', ctx.db])
+  assert.is(typo.code, 0)
+  assert.match(typo.stdout, /--event-weights names "purchsed", which this data does not have/)
+  assert.is(runCli(['features', '--db', ctx.db]).code, 0, 'back to the settings train was built on')
+  assert.is(runCli(['recommend', id, '--db', ctx.db]).code, 0)
 })
 
 E2E('generate into a pipe whose reader is slow writes every row, and a reader that leaves early is no error', async () => {

@@ -10,6 +10,7 @@ export function renderFeatures(r: FeaturesReport): string {
   const out: string[] = []
   out.push(`${paint.bold(`Engagement for ${int(r.users)} users`)} (recency counted to ${r.referenceTime}, decay ${r.params.decayDays} days)`)
   out.push(`engagement = ${COMPONENTS.map((c) => `${num(w[c], 3)}·${c}`).join(' + ')}`)
+  if (r.unknownEvents?.length) out.push(paint.yellow(`Note: --event-weights names ${r.unknownEvents.map((e) => `"${e}"`).join(', ')}, which this data does not have (its events are weighed by the defaults and --other-event-weight); check the spelling against \`recsys explore\`'s event mix.`))
   if (r.params.weightsSum !== 1) out.push(paint.yellow(`Note: the weights given summed to ${num(r.params.weightsSum, 3)}; they were scaled to sum to 1, so scores stay between 0 and 1.`))
   out.push(table(['min', 'p25', 'p50', 'p75', 'p90', 'p99', 'max', 'mean'], [[d.min, d.p25, d.p50, d.p75, d.p90, d.p99, d.max, d.mean].map((x) => num(x, 4))]))
   const max = Math.max(...r.histogram.map((h) => h.users))

@@ -82,6 +82,7 @@ export function parseWeightList(text: string, flag: string, allowed?: readonly s
       throw new RecsysError('USAGE', `${flag}: cannot read "${part}"`, `Write ${flag} name=number,name=number (numbers from 0 to 1,000,000).`)
     }
     if (allowed && !allowed.includes(key)) throw new RecsysError('USAGE', `${flag}: unknown name "${key}"`, `Use some of: ${allowed.join(', ')}.`)
+    if (key in out) throw new RecsysError('USAGE', `${flag}: "${key}" is given twice`, 'Give each name once.')
     out[key] = value
   }
   return out

@@ -27,6 +27,8 @@ export interface FeaturesReport {
   top: TopUser[]
   /** With --out: where every user's features went. */
   exported?: {path: string; rows: number}
+  /** Events named in --event-weights that this data does not have (a typo weighs nothing). */
+  unknownEvents: string[]
   elapsedMs: number
 }
 
@@ -65,7 +67,10 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
     lastSeen: isoDateTime(f.lastTsMs[u]),
     components: Object.fromEntries(COMPONENTS.map((c) => [c, f.normalised(c, u)])) as Record<Component, number>,
   }))
+  const present = new Set(data.eventNames)
+  const unknownEvents = Object.keys(options.eventWeights ?? {}).filter((name) => !present.has(name))
   const report: Omit<FeaturesReport, 'elapsedMs'> = {
+    unknownEvents,
     datasetVersion: data.version,
     params,
     users: ranked.length,
