@@ -22,6 +22,7 @@ export function renderTrain(r: TrainReport): string {
       `${int(p.testProducts)} products active after the split: ${int(p.newProducts)} new, ${int(p.onlyNewUsers)} with only new users, ${int(p.onlyRepeatUsers)} with only earlier interactors; ${int(p.evaluated)} evaluated${p.sampled ? ` (a seeded sample of ${int(p.scorable)})` : ''}. Mean [95% bootstrap interval] over products:`,
     )
     out.push(comparison(e.rankers, e.k, r.ranker.shipped))
+    if (p.evaluated > 0 && p.evaluated < 30) out.push(paint.yellow(`Note: the choice rests on ${int(p.evaluated)} products, so its intervals are wide${p.sampled ? '; raise --eval-products (0 evaluates all)' : ''}.`))
     if (e.hybridWeights) {
       const w = e.hybridWeights
       out.push(`hybrid blend (tuned on a validation slice of the training period): ${num(w.cooccurrence, 2)}·co-occurrence + ${num(w.content, 2)}·content + ${num(w.prior, 2)}·engagement`)
