@@ -1,6 +1,7 @@
 import {RecsysError} from '../errors.js'
 import {csvField} from '../util/csv.js'
 import {createRng, type Rng, sampleWithoutReplacement, shuffleInPlace} from '../util/rng.js'
+import {LineBuffer} from './lines.js'
 import {productName} from './names.js'
 import {botCountFor, DIRT, REFERENCE} from './targets.js'
 
@@ -314,7 +315,7 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
   const startSec = Math.floor(REFERENCE.startMs / 1000)
   const dayText: string[] = []
   const two = (n: number): string => (n < 10 ? `0${n}` : String(n))
-  let buffer = `${GENERATED_HEADER.join(',')}\n`
+  const out = new LineBuffer(write, `${GENERATED_HEADER.join(',')}\n`)
   for (let o = 0; o < totalRows; o++) {
     const i = order[o] % 536_870_912
     const sec = rowSec[i]
@@ -331,12 +332,8 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
     else if (kind === ROW_INVALID_PRODUCT) product = INVALID_PRODUCT_TEXT[o % INVALID_PRODUCT_TEXT.length]
     else if (kind === ROW_BAD_TIME) time = BAD_TIME_TEXT[o % BAD_TIME_TEXT.length]
     const name = kind === ROW_NULL_PRODUCT || kind === ROW_INVALID_PRODUCT ? '' : csvField(names[rowProduct[i]])
-    buffer += `${user},${product},${name},${eventNames[rowEvent[i]]},${time}\n`
-    if (buffer.length > 1 << 20) {
-      write(buffer)
-      buffer = ''
-    }
+    out.push(`${user},${product},${name},${eventNames[rowEvent[i]]},${time}\n`)
   }
-  if (buffer.length > 0) write(buffer)
+  out.end()
   return {seed: options.seed, rows: totalRows, cleanRows: Nc, users: U, products: P, injected, header: GENERATED_HEADER}
 }

@@ -2,6 +2,7 @@ import {RecsysError} from '../errors.js'
 import {csvField} from '../util/csv.js'
 import {createRng} from '../util/rng.js'
 import {GENERATED_HEADER, type GenerateSummary} from './generate.js'
+import {LineBuffer} from './lines.js'
 import {productName} from './names.js'
 import {REFERENCE} from './targets.js'
 
@@ -50,18 +51,14 @@ export function generateLoyalCsv(options: LoyalOptions, write: (chunk: string) =
   for (let i = 0; i < N; i++) order[i] = rowSec[i] * 536_870_912 + i
   order.sort()
   const events = ['cart', 'purchased', 'wishlist']
-  let buffer = `${GENERATED_HEADER.join(',')}\n`
+  const out = new LineBuffer(write, `${GENERATED_HEADER.join(',')}\n`)
   for (let o = 0; o < N; o++) {
     const i = order[o] % 536_870_912
     const time = new Date((startSec + rowSec[i]) * 1000).toISOString().replace('T', ' ').replace('.000Z', '+00:00')
     const name = names[rowProduct[i]]
-    buffer += `${20_000_000 + rowUser[i]},${500_000 + rowProduct[i]},${csvField(name)},${events[rowEvent[i]]},${time}\n`
-    if (buffer.length > 1 << 20) {
-      write(buffer)
-      buffer = ''
-    }
+    out.push(`${20_000_000 + rowUser[i]},${500_000 + rowProduct[i]},${csvField(name)},${events[rowEvent[i]]},${time}\n`)
   }
-  if (buffer) write(buffer)
+  out.end()
   return {
     seed: options.seed,
     rows: N,

@@ -1,6 +1,7 @@
 import {RecsysError} from '../errors.js'
 import {createRng, type Rng} from '../util/rng.js'
 import type {GenerateOptions, GenerateSummary} from './generate.js'
+import {LineBuffer} from './lines.js'
 
 /** The columns of the public REES46 log ("eCommerce behavior data from multi category store"). */
 export const REES46_HEADER = ['event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session']
@@ -123,7 +124,7 @@ export function generateRees46Csv(options: GenerateOptions, write: (chunk: strin
   const events = ['view', 'cart', 'purchase']
   const two = (n: number): string => (n < 10 ? `0${n}` : String(n))
   const dayText: string[] = []
-  let buffer = `${REES46_HEADER.join(',')}\n`
+  const out = new LineBuffer(write, `${REES46_HEADER.join(',')}\n`)
   const users = new Uint8Array(U)
   let seenUsers = 0
   for (let o = 0; o < N; o++) {
@@ -138,13 +139,9 @@ export function generateRees46Csv(options: GenerateOptions, write: (chunk: strin
       users[rowUser[i]] = 1
       seenUsers++
     }
-    buffer += `${dayText[day]} ${two(Math.floor(inDay / 3600))}:${two(Math.floor((inDay % 3600) / 60))}:${two(inDay % 60)} UTC,${events[rowEvent[i]]},${1_000_000 + p * 37},${categoryId[c]},${categoryCode[c]},${productBrand[p] === -1 ? '' : brands[productBrand[p]]},${price[p].toFixed(2)},${512_000_000 + rowUser[i]},${sessionId(rowSession[i], rowUser[i])}\n`
-    if (buffer.length > 1 << 20) {
-      write(buffer)
-      buffer = ''
-    }
+    out.push(`${dayText[day]} ${two(Math.floor(inDay / 3600))}:${two(Math.floor((inDay % 3600) / 60))}:${two(inDay % 60)} UTC,${events[rowEvent[i]]},${1_000_000 + p * 37},${categoryId[c]},${categoryCode[c]},${productBrand[p] === -1 ? '' : brands[productBrand[p]]},${price[p].toFixed(2)},${512_000_000 + rowUser[i]},${sessionId(rowSession[i], rowUser[i])}\n`)
   }
-  if (buffer) write(buffer)
+  out.end()
   return {
     seed: options.seed,
     rows: N,
