@@ -151,27 +151,15 @@ export class AudienceEngine {
    * user it may pass over (the product's interactors and its head). A skip rule can pass over any
    * number, so then the whole prior.
    */
-  private prepareLookup(p: number, n: number, skip: unknown): ReturnType<typeof this.interactorSource> {
-    const source = this.interactorSource(p)
-    this.priorLimit = skip ? Number.POSITIVE_INFINITY : n + ('row' in source ? source.row(p).length : 0) + Math.max(this.meta.depth, n) + 1
-    return source
-  }
-
-  private interactorSource(p: number): InteractorSource {
+  private prepareLookup(p: number, n: number, skip: unknown): InteractorSource {
     const lookup = this.parts.lookup
-    if (!lookup) return this.parts.interactors
-    let row: Int32Array | undefined
-    let rowOf = -1
-    return {
-      row: (q: number) => {
-        if (q !== rowOf) {
-          row = lookup.interactorRow(q)
-          rowOf = q
-        }
-        return row!
-      },
+    if (!lookup) {
+      this.priorLimit = Number.POSITIVE_INFINITY
+      return this.parts.interactors
     }
-    void p
+    const row = lookup.interactorRow(p)
+    this.priorLimit = skip ? Number.POSITIVE_INFINITY : n + row.length + Math.max(this.meta.depth, n) + 1
+    return {row: () => row}
   }
 
   /** Why a member is there, from its origin and the audience's kind. */

@@ -197,28 +197,46 @@ export class ColumnCache {
   ) {}
 
   at(name: string, index: number): number {
+    const chunkLength = this.chunkLength(name)
+    const c = Math.floor(index / chunkLength)
+    const chunk = this.chunk(name, c, chunkLength)
+    return chunk ? chunk[index - c * chunkLength] : Number.NaN
+  }
+
+  /** Values [from, to) of a column, through the same cached chunks (one chunk lookup per chunk). */
+  range(name: string, from: number, to: number): Int32Array {
+    const out = new Int32Array(Math.max(0, to - from))
+    const chunkLength = this.chunkLength(name)
+    for (let i = from; i < to; ) {
+      const c = Math.floor(i / chunkLength)
+      const chunk = this.chunk(name, c, chunkLength)
+      const end = Math.min(to, (c + 1) * chunkLength)
+      if (chunk) out.set(chunk.subarray(i - c * chunkLength, end - c * chunkLength), i - from)
+      else out.fill(Number.NaN, i - from, end - from)
+      i = end
+    }
+    return out
+  }
+
+  private chunkLength(name: string): number {
     let chunkLength = this.lengths.get(name)
     if (chunkLength === undefined) {
       chunkLength = info(this.db, name)?.chunk_length ?? CHUNK_ELEMENTS
       this.lengths.set(name, chunkLength)
     }
-    const c = Math.floor(index / chunkLength)
+    return chunkLength
+  }
+
+  private chunk(name: string, c: number, chunkLength: number): Column | undefined {
     const key = `${name}#${c}`
     let chunk = this.chunks.get(key)
     if (!chunk) {
       chunk = readColumnRange(this.db, name, c * chunkLength, (c + 1) * chunkLength)
-      if (!chunk) return Number.NaN
+      if (!chunk) return undefined
       if (this.chunks.size >= this.maxChunks) this.chunks.delete(this.chunks.keys().next().value as string)
       this.chunks.set(key, chunk)
     }
-    return chunk[index - c * chunkLength]
-  }
-
-  /** Values [from, to) of a column, through the same cached chunks. */
-  range(name: string, from: number, to: number): Int32Array {
-    const out = new Int32Array(Math.max(0, to - from))
-    for (let i = from; i < to; i++) out[i - from] = this.at(name, i)
-    return out
+    return chunk
   }
 }
 
