@@ -107,7 +107,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       let exported: ExportResult | undefined
       let campaignId: string | undefined
       let recordPending: (() => void) | undefined
-      let reuseNote: string | undefined
+      let reuse: ReturnType<typeof checkCampaignReuse>
       if (ruled) {
         campaignId = campaignMode ? (flags.campaign ?? deriveCampaignId(ids)) : undefined
         const split: CampaignSplit | undefined = campaignId ? {campaignId, holdout: holdout ?? 0.1, control: flags.control as 'holdout' | 'random'} : undefined
@@ -126,12 +126,12 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
               distinct.size < 100 ? 'The audiences share a few users: spread them (--dedupe or --max-audiences-per-user 3), export more users (-n), or hold out a larger share.' : 'Export more users (-n), more products, or a larger --holdout.',
             )
           }
-          reuseNote = checkCampaignReuse(db, split, result.audiences.map((a) => a.answer.productId), flags.n, flags.replace)
+          reuse = checkCampaignReuse(db, split, result.audiences.map((a) => a.answer.productId), flags.n, flags.replace)
           // Recorded only once the audience has been written: a failed export records nothing.
           recordPending = () => db.transaction(() => recordCampaign(db, {
             campaignId: split.campaignId,
             // A re-export of the same campaign keeps its first export time (the report counts from it).
-            createdAt: (flags.replace ? undefined : (db.prepare('SELECT created_at FROM campaigns WHERE campaign_id = ?').pluck().get(split.campaignId) as string | undefined)) ?? new Date().toISOString(),
+            createdAt: (flags.replace ? undefined : reuse?.firstExportedAt) ?? new Date().toISOString(),
             products: result.audiences.map((a) => a.answer.productId),
             ranking: service.meta.ranking,
             modelVersion: service.modelVersion,
@@ -171,7 +171,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       }
       recordPending?.()
       // Said once the audience is written and the campaign recorded (a failed --out records nothing).
-      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n${reuseNote ? `${reuseNote}\n` : ''}`)
+      if (summary && !this.jsonEnabled()) process.stderr.write(`${renderExportSummary(summary)}\n${reuse ? `${reuse.note}\n` : ''}`)
       return undefined
     })
   }

@@ -106,9 +106,10 @@ export function recentCampaigns(db: Db, limit: number): {total: number; campaign
  * An export under an existing campaign id keeps its holdout share and control method: changing
  * either after the first audience went out would rewrite who was held out, and the report would
  * measure the wrong groups (--replace says that is meant). Other changes (n, products) re-record the
- * members, each keeping their group (the split is a stable hash); the note says what changed.
+ * members, each keeping their group (the split is a stable hash); the note says what changed, and
+ * the first export time is kept (the report counts outcomes from it).
  */
-export function checkCampaignReuse(db: Db, split: CampaignSplit, products: string[], n: number, replace: boolean): string | undefined {
+export function checkCampaignReuse(db: Db, split: CampaignSplit, products: string[], n: number, replace: boolean): {note: string; firstExportedAt: string} | undefined {
   const row = db.prepare('SELECT products, holdout, control, params, created_at FROM campaigns WHERE campaign_id = ?').get(split.campaignId) as
     | {products: string; holdout: number; control: string; params: string; created_at: string}
     | undefined
@@ -129,5 +130,8 @@ export function checkCampaignReuse(db: Db, split: CampaignSplit, products: strin
     )
   }
   const changes = [...blocking, ...other]
-  return `campaign ${id} existed (exported ${row.created_at.slice(0, 10)}); its members are replaced by this export${changes.length ? ` (${changes.join(', ')})` : ''}`
+  return {
+    note: `campaign ${id} existed (exported ${row.created_at.slice(0, 10)}); its members are replaced by this export${changes.length ? ` (${changes.join(', ')})` : ''}`,
+    firstExportedAt: row.created_at,
+  }
 }
