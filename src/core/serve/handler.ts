@@ -128,12 +128,12 @@ export function createHandler(options: HandlerOptions): (method: string, url: st
         if (holdout === undefined) return {route, reply: error(422, 'INVALID_HOLDOUT', 'holdout must be a share from 1% to 50%, e.g. holdout=10')}
         const campaignId = (param(query, 'campaign') ?? '').trim().slice(0, 100) || deriveCampaignId([answer.productId])
         // As the CLI refuses it: a split with nobody in one group could never be measured.
-        let control = 0
-        for (let i = 0; i < answer.ranked.count; i++) if (holdoutGroup(campaignId, index.customerId(answer.ranked.users[i]), holdout) === 'control') control++
+        const groups = Array.from(answer.ranked.users.subarray(0, answer.ranked.count), (u) => holdoutGroup(campaignId, index.customerId(u), holdout))
+        const control = groups.filter((g) => g === 'control').length
         if (control === 0 || control === answer.ranked.count) {
           return {route, reply: error(422, 'INVALID_HOLDOUT', `a ${Math.round(holdout * 100)}% holdout of ${answer.ranked.count} users puts ${control === 0 ? 'none of them in the control group' : 'all of them in the control group'}: ask for more users (n) or another share`)}
         }
-        const reply = csvReply(`${answer.productId}-${campaignId}`, renderer!.csv(answer, {campaignId, holdout}))
+        const reply = csvReply(`${answer.productId}-${campaignId}`, renderer!.csv(answer, groups))
         return {route, reply: {...reply, headers: {...reply.headers, 'x-recsys-campaign': encodeURIComponent(campaignId)}}}
       }
       return {route, reply: json(200, renderer!.json(answer, d.modelVersion, d.trainedAt, d.datasetVersion))}

@@ -1,6 +1,5 @@
 import {scoreText, type RankedAnswer} from '../audience/answer.js'
 import {AUDIENCE_CSV_COLUMNS} from '../audience/answer.js'
-import {holdoutGroup} from '../campaigns/holdout.js'
 import {safeCsvText} from '../util/csv.js'
 import type {ServeIndex} from './index.js'
 
@@ -74,11 +73,12 @@ export class BodyRenderer {
     return `${body}],"model_version":${modelVersion},"trained_at":${JSON.stringify(trainedAt)},"dataset_version":${datasetVersion}}`
   }
 
-  csv(r: RankedAnswer, campaign?: {campaignId: string; holdout: number}): string {
+  /** With `groups`: each member's campaign group, as a last column. */
+  csv(r: RankedAnswer, groups?: ArrayLike<string>): string {
     const ix = this.index
     const d = ix.data
     const product = safeCsvText(r.productId)
-    let body = `${AUDIENCE_CSV_COLUMNS.join(',')}${campaign ? ',group' : ''}\r\n`
+    let body = `${AUDIENCE_CSV_COLUMNS.join(',')}${groups ? ',group' : ''}\r\n`
     const {users, scores} = r.ranked
     for (let i = 0; i < r.ranked.count; i++) {
       const u = users[i]
@@ -92,7 +92,7 @@ export class BodyRenderer {
         facts = `,${d.interactions[u]},${d.distinct[u]},${ix.lastSeen(u)},`
         this.csvFacts[u] = facts
       }
-      const group = campaign ? `,${holdoutGroup(campaign.campaignId, ix.customerId(u), campaign.holdout)}` : ''
+      const group = groups ? `,${groups[i]}` : ''
       body += `${product},${i + 1}${id}${this.score(u, scores[i])}${facts}${this.reason(r, i).csv}${group}\r\n`
     }
     return body
