@@ -1,11 +1,16 @@
 import Papa from 'papaparse'
 
 import {excerpt, RecsysError} from '../errors.js'
+import {canonicalInteger} from '../ingest/ids.js'
+
+/** A header cell as compared with the names below: "Product ID", "product_id" and "productId" alike. */
+const squash = (t: string): string => t.toLowerCase().replace(/[^a-z0-9]/g, '')
 
 const COLUMNS = {
   customer: ['customer_id', 'user_id', 'customer', 'user', 'client_id', 'id'],
   product: ['product_id', 'item_id', 'sku', 'product', 'item', 'id'],
 }
+const SQUASHED = {customer: COLUMNS.customer.map(squash), product: COLUMNS.product.map(squash)}
 
 /**
  * A list of ids as people keep them: one per line (quoted or not), or a CSV export whose header
@@ -24,8 +29,8 @@ export function readIdList(text: string, source: string, kind: 'customer' | 'pro
   const first = lines[0] ?? ''
   const delimiter = [',', ';', '\t', '|'].find((d) => first.includes(d))
   let ids: string[]
-  const header = delimiter ? Papa.parse<string[]>(first, {delimiter}).data[0]?.map((h) => h.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? [] : []
-  const column = COLUMNS[kind].map((name) => header.indexOf(name.replace(/_/g, ''))).find((i) => i !== -1)
+  const header = delimiter ? (Papa.parse<string[]>(first, {delimiter}).data[0]?.map(squash) ?? []) : []
+  const column = SQUASHED[kind].map((name) => header.indexOf(name)).find((i) => i !== -1)
   if (delimiter && column !== undefined) {
     const rows = Papa.parse<string[]>(body, {delimiter, skipEmptyLines: true}).data.slice(1)
     ids = rows.map((r) => r[column] ?? '')
@@ -38,10 +43,9 @@ export function readIdList(text: string, source: string, kind: 'customer' | 'pro
       return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t
     })
     // A header line names the column ("product_id", "Product ID", "productId", "SKU"): skip it.
-    const squash = (t: string): string => t.toLowerCase().replace(/[^a-z0-9]/g, '')
-    if (COLUMNS[kind].some((c) => squash(c) === squash(ids[0] ?? ''))) ids = ids.slice(1)
+    if (SQUASHED[kind].includes(squash(ids[0] ?? ''))) ids = ids.slice(1)
   }
-  const out = ids.map((id) => id.trim().replace(/^(-?\d+)\.0+$/, '$1')).filter((id) => id.length > 0)
+  const out = ids.map((id) => id.trim()).map((id) => canonicalInteger(id) ?? id).filter((id) => id.length > 0)
   if (out.length === 0) throw new RecsysError('EMPTY_INPUT', `${source} holds no ids`, `Put one ${kind} id per line.`)
   return out
 }

@@ -1,5 +1,6 @@
 import {excerpt, RecsysError} from '../errors.js'
 import {type CsvHeader, type CsvSource, headerList, readCsv, sourceLabel} from '../ingest/csv-reader.js'
+import {canonicalInteger} from '../ingest/ids.js'
 import {parseTimestampMs} from '../ingest/timestamps.js'
 import {loadDataset} from '../store/dataset.js'
 import type {Db} from '../store/open.js'
@@ -89,11 +90,11 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
   const converted = new Set<string>()
   const value = new Map<string, number>()
   const tally = {rows: 0, counted: 0, outsideCampaign: 0, outsideWindow: 0, otherProducts: 0, unreadable: 0, unreadableValues: 0}
-  // Ids as prepare reads them: trimmed, and a float-written integer (pandas' 42.0) is 42.
+  // Ids as prepare reads them (canonicalInteger): trimmed, and a float-written integer (pandas' 42.0) is 42.
   const id = (text: string | undefined): string => {
     let t = text ?? ''
     if (t.length > 0 && (t.charCodeAt(0) <= 32 || t.charCodeAt(t.length - 1) <= 32)) t = t.trim()
-    return t.length > 2 && t.charCodeAt(t.length - 1) === 48 && t.includes('.') ? t.replace(/^(-?\d+)\.0+$/, '$1') : t
+    return canonicalInteger(t) ?? t
   }
   let hasValue = false
   let source = ''
