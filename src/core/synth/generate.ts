@@ -1,7 +1,7 @@
 import {RecsysError} from '../errors.js'
 import {csvField} from '../util/csv.js'
 import {createRng, type Rng, sampleWithoutReplacement, shuffleInPlace} from '../util/rng.js'
-import {LineBuffer} from './lines.js'
+import {LineBuffer, secondsClock} from './lines.js'
 import {productName} from './names.js'
 import {botCountFor, DIRT, REFERENCE} from './targets.js'
 
@@ -313,17 +313,12 @@ export function generateReferenceCsv(options: GenerateOptions, write: (chunk: st
   for (let i = 0; i < totalRows; i++) order[i] = rowSec[i] * 536_870_912 + i
   order.sort()
   const startSec = Math.floor(REFERENCE.startMs / 1000)
-  const dayText: string[] = []
-  const two = (n: number): string => (n < 10 ? `0${n}` : String(n))
+  const clock = secondsClock(startSec)
   const out = new LineBuffer(write, `${GENERATED_HEADER.join(',')}\n`)
   for (let o = 0; o < totalRows; o++) {
     const i = order[o] % 536_870_912
-    const sec = rowSec[i]
-    const day = Math.floor(sec / 86_400)
-    if (dayText[day] === undefined) dayText[day] = new Date((startSec + day * 86_400) * 1000).toISOString().slice(0, 10)
-    const inDay = sec - day * 86_400
     const kind = rowKind[i]
-    let time = `${dayText[day]} ${two(Math.floor(inDay / 3600))}:${two(Math.floor((inDay % 3600) / 60))}:${two(inDay % 60)}+00:00`
+    let time = `${clock(rowSec[i])}+00:00`
     let user = userIdOf(rowUser[i])
     let product = productIdOf(rowProduct[i])
     if (kind === ROW_NULL_USER) user = NULL_USER_TEXT[o % NULL_USER_TEXT.length]

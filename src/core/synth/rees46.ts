@@ -1,7 +1,7 @@
 import {RecsysError} from '../errors.js'
 import {createRng, type Rng} from '../util/rng.js'
 import type {GenerateOptions, GenerateSummary} from './generate.js'
-import {LineBuffer} from './lines.js'
+import {LineBuffer, secondsClock} from './lines.js'
 
 /** The columns of the public REES46 log ("eCommerce behavior data from multi category store"). */
 export const REES46_HEADER = ['event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session']
@@ -122,24 +122,19 @@ export function generateRees46Csv(options: GenerateOptions, write: (chunk: strin
   for (let i = 0; i < N; i++) order[i] = rowSec[i] * 134_217_728 + i
   order.sort()
   const events = ['view', 'cart', 'purchase']
-  const two = (n: number): string => (n < 10 ? `0${n}` : String(n))
-  const dayText: string[] = []
+  const clock = secondsClock(startSec)
   const out = new LineBuffer(write, `${REES46_HEADER.join(',')}\n`)
   const users = new Uint8Array(U)
   let seenUsers = 0
   for (let o = 0; o < N; o++) {
     const i = order[o] % 134_217_728
-    const sec = rowSec[i]
-    const day = Math.floor(sec / 86_400)
-    if (dayText[day] === undefined) dayText[day] = new Date((startSec + day * 86_400) * 1000).toISOString().slice(0, 10)
-    const inDay = sec - day * 86_400
     const p = rowProduct[i]
     const c = productCategory[p]
     if (!users[rowUser[i]]) {
       users[rowUser[i]] = 1
       seenUsers++
     }
-    out.push(`${dayText[day]} ${two(Math.floor(inDay / 3600))}:${two(Math.floor((inDay % 3600) / 60))}:${two(inDay % 60)} UTC,${events[rowEvent[i]]},${1_000_000 + p * 37},${categoryId[c]},${categoryCode[c]},${productBrand[p] === -1 ? '' : brands[productBrand[p]]},${price[p].toFixed(2)},${512_000_000 + rowUser[i]},${sessionId(rowSession[i], rowUser[i])}\n`)
+    out.push(`${clock(rowSec[i])} UTC,${events[rowEvent[i]]},${1_000_000 + p * 37},${categoryId[c]},${categoryCode[c]},${productBrand[p] === -1 ? '' : brands[productBrand[p]]},${price[p].toFixed(2)},${512_000_000 + rowUser[i]},${sessionId(rowSession[i], rowUser[i])}\n`)
   }
   out.end()
   return {
