@@ -1,22 +1,14 @@
-import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {reportCampaign} from '../../../src/core/campaigns/report.js'
 import {recordCampaign} from '../../../src/core/campaigns/store.js'
-import {type Db, openStore} from '../../../src/core/store/open.js'
+import type {Db} from '../../../src/core/store/open.js'
 import {RecsysError} from '../../../src/core/errors.js'
 import {createRng} from '../../../src/core/util/rng.js'
+import {storeSuite} from '../../helpers/store-suite.js'
 import {tempDir} from '../../helpers/tmp.js'
 
-const Report = suite<{tmp: ReturnType<typeof tempDir>; db: Db}>('campaign report', {} as never)
-Report.before.each((c) => {
-  c.tmp = tempDir()
-  c.db = openStore(c.tmp.file('s.db'))
-})
-Report.after.each((c) => {
-  c.db.close()
-  c.tmp.cleanup()
-})
+const Report = storeSuite('campaign report')
 
 /** A campaign of `n` members (every fifth in control) on product P1, and outcomes with rates tRate/cRate. */
 function plant(c: {db: Db; tmp: ReturnType<typeof tempDir>}, n: number, tRate: number, cRate: number): string {

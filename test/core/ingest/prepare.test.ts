@@ -2,24 +2,16 @@ import {writeFileSync} from 'node:fs'
 import {Readable} from 'node:stream'
 import {gzipSync} from 'node:zlib'
 
-import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {RecsysError} from '../../../src/core/errors.js'
 import {prepareDataset, type PrepareOptions} from '../../../src/core/ingest/prepare.js'
 import {loadDataset} from '../../../src/core/store/dataset.js'
-import {type Db, openStore} from '../../../src/core/store/open.js'
+import type {Db} from '../../../src/core/store/open.js'
+import {storeSuite} from '../../helpers/store-suite.js'
 import {REES46, tempDir} from '../../helpers/tmp.js'
 
-const Prepare = suite<{tmp: ReturnType<typeof tempDir>; db: Db}>('prepare', {} as never)
-Prepare.before.each((ctx) => {
-  ctx.tmp = tempDir()
-  ctx.db = openStore(ctx.tmp.file('store.db'))
-})
-Prepare.after.each((ctx) => {
-  ctx.db.close()
-  ctx.tmp.cleanup()
-})
+const Prepare = storeSuite('prepare')
 
 const HEADER = 'customer_id,product_id,product_name,event,event_date\n'
 function prepareText(ctx: {tmp: ReturnType<typeof tempDir>; db: Db}, text: string, options: Partial<PrepareOptions> = {}) {

@@ -1,26 +1,18 @@
 import {readFileSync} from 'node:fs'
 
-import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {prepareDataset} from '../../../src/core/ingest/prepare.js'
 import {BUNDLED_FIXTURE} from '../../../src/core/paths.js'
 import {loadDataset} from '../../../src/core/store/dataset.js'
-import {type Db, openStore} from '../../../src/core/store/open.js'
+import type {Db} from '../../../src/core/store/open.js'
 import {generateReferenceCsv} from '../../../src/core/synth/generate.js'
 import {referencePrepare} from '../../helpers/reference-prepare.js'
-import {REES46, tempDir} from '../../helpers/tmp.js'
+import {storeSuite} from '../../helpers/store-suite.js'
+import {REES46} from '../../helpers/tmp.js'
 
 /** The streaming, bounded-memory prepare against the plain reference, on real and generated files. */
-const Same = suite<{tmp: ReturnType<typeof tempDir>; db: Db}>('prepare = the plain reference', {} as never)
-Same.before.each((c) => {
-  c.tmp = tempDir()
-  c.db = openStore(c.tmp.file('s.db'))
-})
-Same.after.each((c) => {
-  c.db.close()
-  c.tmp.cleanup()
-})
+const Same = storeSuite('prepare = the plain reference')
 
 const DEFAULT = {user: 'customer_id', product: 'product_id', event: 'event', time: 'event_date'}
 
