@@ -126,12 +126,16 @@ export interface BarChartOptions {
 
 const MANY_BARS = 24
 
+/** The plot's bottom and right edges inside a chart of this height and these margins. */
+function plotEdges(height: number, m: {right: number; bottom: number}): {plotBottom: number; plotRight: number} {
+  return {plotBottom: height - m.bottom, plotRight: CHART_WIDTH - m.right}
+}
+
 /** Vertical bars, one per value, on a linear or log1p y axis. */
 export function barChart(o: BarChartOptions): Chart {
   const height = o.height ?? 300
   const m = {left: 68, right: 36, top: TITLE_H + 14, bottom: 48}
-  const plotBottom = height - m.bottom
-  const plotRight = CHART_WIDTH - m.right
+  const {plotBottom, plotRight} = plotEdges(height, m)
   const n = o.bars.length
   const max = o.bars.reduce((a, b) => Math.max(a, b.value), 0)
 
@@ -189,8 +193,7 @@ export interface LineChartOptions {
 export function lineChart(o: LineChartOptions): Chart {
   const height = o.height ?? 280
   const m = {left: 68, right: 36, top: TITLE_H + 10, bottom: 48}
-  const plotBottom = height - m.bottom
-  const plotRight = CHART_WIDTH - m.right
+  const {plotBottom, plotRight} = plotEdges(height, m)
   const n = o.values.length
   const ticks = niceTicks(0, o.values.reduce((a, b) => Math.max(a, b), 0), 5)
   const y = linear(0, ticks.hi, plotBottom, m.top)
@@ -222,9 +225,8 @@ export function horizontalBarChart(o: HorizontalBarOptions): Chart {
   const row = 24
   const m = {left: 150, right: 130, top: TITLE_H + 8, bottom: 48}
   const n = o.bars.length
-  const height = m.top + Math.max(1, n) * row + m.bottom
-  const plotBottom = height - m.bottom
-  const plotRight = CHART_WIDTH - m.right
+  const height = m.top + Math.max(1, n) * row + m.bottom // one row per item
+  const {plotBottom, plotRight} = plotEdges(height, m)
   const ticks = niceTicks(0, o.bars.reduce((a, b) => Math.max(a, b.value), 0), 5)
   const x = linear(0, ticks.hi, m.left, plotRight)
   const format = tickFormat(ticks.step)
@@ -338,9 +340,8 @@ export function intervalChart(o: IntervalChartOptions): Chart {
   const row = 30
   const m = {left: 190, right: 190, top: TITLE_H + 22, bottom: 50}
   const n = o.rows.length
-  const height = m.top + Math.max(1, n) * row + m.bottom
-  const plotBottom = height - m.bottom
-  const plotRight = CHART_WIDTH - m.right
+  const height = m.top + Math.max(1, n) * row + m.bottom // one row per item
+  const {plotBottom, plotRight} = plotEdges(height, m)
   const measured = (r: IntervalRow): boolean => [r.mean, r.low, r.high].every(Number.isFinite)
   const finite = o.rows.filter(measured)
   const lo = Math.min(0, ...finite.map((r) => r.low))
