@@ -148,7 +148,8 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
         const unknown = ranked.find((r) => r.kind === 'cold')
         if (unknown) throw new RecsysError('NOT_FOUND', `product ${excerpt(unknown.productId, 80)} is not in the data`, 'Check the id, or drop --strict to get the cold-start audience.')
       }
-      if (ranked.reduce((a, r) => a + r.ranked.count, 0) > 1000) service.preloadMembers()
+      const members = ranked.reduce((a, r) => a + r.ranked.count, 0)
+      if (members > 1000) service.preloadMembers(members)
       const all: AnswerStream[] = ranked.map((r, x) => memberStream(service, r, exported?.audiences[x]))
       // --treatment-only: the file to upload holds only the people to contact; control stays in the store.
       const streams = flags['treatment-only'] ? all.map(treatmentOnly) : all

@@ -91,7 +91,8 @@ export class AudienceService {
   private readonly productStmt
   private readonly catalogStmt
   private readonly userStmt
-  private features?: {interactions: Int32Array; distinct: Int32Array; lastDay: Int32Array; ids: {bytes: Uint8Array; offsets: Int32Array}}
+  private features?: {interactions: Int32Array; distinct: Int32Array; lastDay: Int32Array}
+  private ids?: {bytes: Uint8Array; offsets: Int32Array}
   private columnCache?: ColumnCache
 
   constructor(
@@ -138,19 +139,27 @@ export class AudienceService {
     const distinct = readColumn<Int32Array>(this.db, 'features.distinct_products')
     const lastDay = readColumn<Int32Array>(this.db, 'features.last_day')
     if (!interactions || !distinct || !lastDay) throw new RecsysError('MISSING_STAGE', 'the features in this store are incomplete', 'Run `recsys features` and `recsys train` again.')
-    // Customer ids in one arena too: a batch export spells out millions of members.
-    const count = this.db.prepare('SELECT count(*) FROM users').pluck().get() as number
-    const ids = utf8Arena(this.db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().iterate() as IterableIterator<string>, count)
-    this.features = {interactions, distinct, lastDay, ids}
+    this.features = {interactions, distinct, lastDay}
+  }
+
+  /**
+   * Every customer id in one arena, when an export spells out members in numbers comparable to the
+   * users (reading all ids costs about what 1 in 20 of them read one at a time costs).
+   */
+  private loadIds(members: number): void {
+    if (this.ids) return
+    const count = this.features?.interactions.length ?? (this.db.prepare('SELECT count(*) FROM users').pluck().get() as number)
+    if (members * 20 < count) return
+    this.ids = utf8Arena(this.db.prepare('SELECT user_id FROM users ORDER BY user_key').pluck().iterate() as IterableIterator<string>, count)
   }
 
   /** Customer id and activity of a user, for the member columns. */
   memberFacts(u: number): {customerId: string; interactions: number; distinctProducts: number; lastSeen: string} {
+    const customerId = this.ids ? arenaText(this.ids.bytes, this.ids.offsets, u) : (this.userStmt.get(u) as string)
     if (this.features) {
       const f = this.features
-      return {customerId: arenaText(f.ids.bytes, f.ids.offsets, u), interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
+      return {customerId, interactions: f.interactions[u], distinctProducts: f.distinct[u], lastSeen: isoDate(f.lastDay[u] * DAY_MS)}
     }
-    const customerId = this.userStmt.get(u) as string
     if (!this.columnCache) {
       // Lookups read a user at a time; the columns must exist (an older recsys wrote others).
       for (const name of MEMBER_COLUMNS) if (!hasColumn(this.db, name)) throw new RecsysError('MISSING_STAGE', 'the features in this store were made by an older recsys', 'Run `recsys features` and `recsys train` again.')
@@ -179,7 +188,7 @@ export class AudienceService {
   /** The full answer with every member as an object (for small n; exports stream members instead). */
   answer(rawId: string, n: number, options: AnswerOptions = {}): AudienceAnswer {
     const ranked = this.rank(rawId, n, options)
-    if (ranked.ranked.count > 1000) this.features ?? this.loadFeatures()
+    if (ranked.ranked.count > 1000) this.preloadMembers(ranked.ranked.count)
     return this.describe(ranked, Array.from({length: ranked.ranked.count}, (_, i) => this.member(ranked, i)))
   }
 
@@ -229,9 +238,10 @@ export class AudienceService {
     return this.db.prepare('SELECT product_id FROM products WHERE product_key < ? ORDER BY product_key LIMIT ?').pluck().all(this.meta.nData, count) as string[]
   }
 
-  /** Makes member lookups read every user's facts at once (many members to spell out). */
-  preloadMembers(): void {
+  /** Makes member lookups read every user's facts at once (`members` to spell out), and their ids when that many pays. */
+  preloadMembers(members: number): void {
     this.features ?? this.loadFeatures()
+    this.loadIds(members)
   }
 }
 
