@@ -6,6 +6,10 @@ import type {Db} from './open.js'
  * Typed arrays stored as little-endian BLOB chunks of a fixed number of elements, so a stage loads
  * a whole column with one ordered scan, a lookup reads only the chunk it needs, and no single BLOB
  * approaches SQLite's 1 GB limit however many rows there are.
+ *
+ * A chunk of whole numbers that span a narrow range is stored in offset form (see encodeChunk):
+ * time-sorted timestamps, event keys and per-user counts take a half to a quarter of their raw
+ * bytes. Readers get the column's own type back, exactly.
  */
 export type Column = Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array | Uint16Array
 
@@ -48,7 +52,7 @@ function stmts(db: Db): Statements {
   if (!s) {
     s = {
       info: db.prepare('SELECT dtype, length, chunk_length FROM column_info WHERE name = ?'),
-      chunks: db.prepare('SELECT data FROM column_chunks WHERE name = ? ORDER BY chunk').pluck(),
+      chunks: db.prepare('SELECT chunk, data FROM column_chunks WHERE name = ? ORDER BY chunk'),
       range: db.prepare('SELECT chunk, data FROM column_chunks WHERE name = ? AND chunk BETWEEN ? AND ? ORDER BY chunk'),
       setInfo: db.prepare('INSERT OR REPLACE INTO column_info (name, dtype, length, chunk_length) VALUES (?, ?, ?, ?)'),
       putChunk: db.prepare('INSERT INTO column_chunks (name, chunk, data) VALUES (?, ?, ?)'),
@@ -64,6 +68,73 @@ interface Info {
   dtype: DType
   length: number
   chunk_length: number
+}
+
+/** Chunks shorter than this stay raw, so the two forms' byte lengths never coincide. */
+const MIN_OFFSET_CHUNK = 16
+const TWO_32 = 2 ** 32
+
+/**
+ * A chunk's bytes. Raw: the elements as they are (n × element size). Offset form, used when it is
+ * smaller: a Float64 base (the chunk's least value), then n unsigned offsets of 1, 2 or 4 bytes,
+ * each element being base + offset. Only whole numbers (and never −0) take the offset form, so it
+ * decodes exactly; with n ≥ 16 its length (8 + n × width) is always below the raw length, which
+ * tells the forms apart without a flag.
+ */
+export function encodeChunk(part: Column): Buffer {
+  const n = part.length
+  const raw = (): Buffer => Buffer.from(part.buffer, part.byteOffset, part.byteLength)
+  if (n < MIN_OFFSET_CHUNK || part instanceof Uint8Array || part instanceof Float32Array) return raw()
+  const checkWhole = part instanceof Float64Array
+  let min = part[0]
+  let max = part[0]
+  for (let i = 0; i < n; i++) {
+    const v = part[i]
+    if (checkWhole && (!Number.isInteger(v) || Object.is(v, -0))) return raw()
+    if (v < min) min = v
+    else if (v > max) max = v
+  }
+  const span = max - min
+  const width = span < 256 ? 1 : span < 65_536 ? 2 : span < TWO_32 ? 4 : 8
+  if (8 + n * width >= part.byteLength) return raw()
+  const bytes = new ArrayBuffer(8 + n * width)
+  new Float64Array(bytes, 0, 1)[0] = min
+  const offsets = width === 1 ? new Uint8Array(bytes, 8, n) : width === 2 ? new Uint16Array(bytes, 8, n) : new Uint32Array(bytes, 8, n)
+  for (let i = 0; i < n; i++) offsets[i] = part[i] - min
+  return Buffer.from(bytes)
+}
+
+// Stored chunks start anywhere in memory; the offset form is copied here to be read aligned.
+let scratch = new ArrayBuffer(8 + 4 * CHUNK_ELEMENTS)
+
+/**
+ * Writes elements [a, b) of a stored chunk of n elements into `out` from index `at`, in either form.
+ */
+function decodeChunk(data: Uint8Array, n: number, out: Column, at: number, a: number, b: number): void {
+  const size = out.BYTES_PER_ELEMENT
+  if (data.length === n * size) {
+    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(data.subarray(a * size, b * size), at * size)
+    return
+  }
+  const width = (data.length - 8) / n
+  if (scratch.byteLength < data.length) scratch = new ArrayBuffer(data.length)
+  new Uint8Array(scratch, 0, data.length).set(data)
+  const base = new Float64Array(scratch, 0, 1)[0]
+  // One loop per offset width keeps each loop's element access to one array type.
+  if (width === 1) addBase(out, at, base, new Uint8Array(scratch, 8, n), a, b)
+  else if (width === 2) addBase(out, at, base, new Uint16Array(scratch, 8, n), a, b)
+  else addBase(out, at, base, new Uint32Array(scratch, 8, n), a, b)
+}
+
+function addBase(out: Column, at: number, base: number, offsets: Uint8Array | Uint16Array | Uint32Array, a: number, b: number): void {
+  if (out instanceof Float64Array) for (let i = a; i < b; i++) out[at + i - a] = base + offsets[i]
+  else if (out instanceof Int32Array) for (let i = a; i < b; i++) out[at + i - a] = base + offsets[i]
+  else for (let i = a; i < b; i++) out[at + i - a] = base + offsets[i]
+}
+
+/** Elements in chunk c of a column. */
+function chunkSize(meta: Info, c: number): number {
+  return Math.min(meta.chunk_length, meta.length - c * meta.chunk_length)
 }
 
 /**
@@ -98,8 +169,7 @@ export class ColumnWriter<T extends Column> {
 
   private flush(): void {
     if (this.fill === 0) return
-    const part = this.buffer.subarray(0, this.fill)
-    stmts(this.db).putChunk.run(this.name, this.chunk++, Buffer.from(part.buffer, part.byteOffset, part.byteLength))
+    stmts(this.db).putChunk.run(this.name, this.chunk++, encodeChunk(this.buffer.subarray(0, this.fill)))
     this.length += this.fill
     this.fill = 0
   }
@@ -116,8 +186,7 @@ export function writeColumn(db: Db, name: string, array: Column, chunkLength = C
   const s = stmts(db)
   s.drop.run(name)
   for (let c = 0, at = 0; at < array.length; c++, at += chunkLength) {
-    const part = array.subarray(at, Math.min(array.length, at + chunkLength))
-    s.putChunk.run(name, c, Buffer.from(part.buffer, part.byteOffset, part.byteLength))
+    s.putChunk.run(name, c, encodeChunk(array.subarray(at, Math.min(array.length, at + chunkLength))))
   }
   s.setInfo.run(name, dtypeOf(array), array.length, chunkLength)
 }
@@ -141,11 +210,9 @@ export function readColumn<T extends Column>(db: Db, name: string): T | undefine
   if (!meta) return undefined
   const Ctor = CTORS[meta.dtype] as Ctor
   const out = new Ctor(meta.length)
-  const bytes = new Uint8Array(out.buffer)
-  let at = 0
-  for (const data of stmts(db).chunks.iterate(name) as IterableIterator<Buffer>) {
-    bytes.set(data, at)
-    at += data.length
+  for (const row of stmts(db).chunks.iterate(name) as IterableIterator<{chunk: number; data: Buffer}>) {
+    const n = chunkSize(meta, row.chunk)
+    decodeChunk(row.data, n, out, row.chunk * meta.chunk_length, 0, n)
   }
   return out as T
 }
@@ -159,15 +226,13 @@ export function readColumnRange<T extends Column>(db: Db, name: string, from: nu
   const start = Math.min(from, end)
   const out = new Ctor(end - start)
   if (end === start) return out as T
-  const size = Ctor.BYTES_PER_ELEMENT
-  const bytes = new Uint8Array(out.buffer)
   const first = Math.floor(start / meta.chunk_length)
   const last = Math.floor((end - 1) / meta.chunk_length)
   for (const row of stmts(db).range.iterate(name, first, last) as IterableIterator<{chunk: number; data: Buffer}>) {
     const chunkStart = row.chunk * meta.chunk_length
     const a = Math.max(start, chunkStart) - chunkStart
     const b = Math.min(end, chunkStart + meta.chunk_length) - chunkStart
-    bytes.set(row.data.subarray(a * size, b * size), (chunkStart + a - start) * size)
+    decodeChunk(row.data, chunkSize(meta, row.chunk), out, chunkStart + a - start, a, b)
   }
   return out as T
 }

@@ -5,7 +5,9 @@ import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {RecsysError} from '../../../src/core/errors.js'
-import {readColumn, writeColumn} from '../../../src/core/store/columns.js'
+import fc from 'fast-check'
+
+import {ColumnCache, ColumnWriter, readColumn, readColumnRange, writeColumn} from '../../../src/core/store/columns.js'
 import {checkNotLocked, closeStore, openStore} from '../../../src/core/store/open.js'
 import {recordRun, requireDataset, requireFreshRun} from '../../../src/core/store/runs.js'
 import {storeFailure} from '../../../src/core/store/failures.js'
@@ -101,6 +103,81 @@ Store('typed columns round-trip through BLOBs exactly', (ctx) => {
   assert.equal(Array.from(readColumn<Float64Array>(db, 'x.floats')!), Array.from(floats))
   assert.instance(readColumn(db, 'x.f32'), Float32Array)
   assert.is(readColumn(db, 'x.none'), undefined)
+  db.close()
+})
+
+/** The first index where two arrays differ (−0 and 0 differ, NaN equals NaN), or −1. */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (!Object.is(a[i], b[i])) return i
+  return -1
+}
+
+Store('columns round-trip in either chunk form, whole and by range, whatever the values', (ctx) => {
+  const db = openStore(ctx.tmp.file('f.db'))
+  // Each kind mixes arrays in one narrow range (offset form, widths 1, 2 and 4) with arrays of anything.
+  const arrays = (...values: Array<fc.Arbitrary<number>>): fc.Arbitrary<number[]> => fc.oneof(...values.map((v) => fc.array(v, {maxLength: 150, size: 'max'})))
+  const kinds = {
+    int32: {ctor: Int32Array, values: arrays(fc.integer({min: -5, max: 300}), fc.integer({min: 1000, max: 60_000}), fc.integer({min: -(2 ** 31), max: 2 ** 31 - 1}))},
+    uint16: {ctor: Uint16Array, values: arrays(fc.integer({min: 0, max: 200}), fc.integer({min: 0, max: 65_535}))},
+    uint32: {ctor: Uint32Array, values: arrays(fc.integer({min: 2 ** 31, max: 2 ** 31 + 1000}), fc.integer({min: 0, max: 2 ** 32 - 1}))},
+    float64: {
+      ctor: Float64Array,
+      values: arrays(
+        fc.integer({min: 1_600_000_000_000, max: 1_600_000_100_000}),
+        fc.integer({min: -(2 ** 40), max: -(2 ** 40) + 200}),
+        fc.oneof(fc.integer({min: 0, max: 100}), fc.double(), fc.constantFrom(-0, 0, 2 ** 53, Number.NaN, Infinity)),
+      ),
+    },
+  } as const
+  let n = 0
+  for (const [dtype, {ctor, values: arbitrary}] of Object.entries(kinds)) {
+    fc.assert(
+      fc.property(arbitrary, fc.integer({min: 1, max: 70}), fc.nat(), fc.nat(), (values, chunkLength, x, y) => {
+        const array = (ctor as unknown as {from(v: number[]): Int32Array}).from(values)
+        const name = `t.${dtype}.${n++}`
+        writeColumn(db, name, array, chunkLength)
+        const writer = new ColumnWriter(db, `${name}.w`, ctor as unknown as Int32ArrayConstructor, chunkLength)
+        writer.pushAll(array)
+        writer.finish()
+        const same = (got: ArrayLike<number> | undefined, want: ArrayLike<number>): void => {
+          assert.ok(got)
+          assert.is(got!.constructor, ctor)
+          assert.is(got!.length, want.length)
+          assert.is(firstDifference(got!, want), -1)
+        }
+        same(readColumn(db, name), array)
+        same(readColumn(db, `${name}.w`), array)
+        const from = values.length ? x % values.length : 0
+        const to = from + (values.length ? y % (values.length - from + 1) : 0)
+        same(readColumnRange(db, name, from, to), array.subarray(from, to))
+        if (to > from) assert.equal(new ColumnCache(db, 2).at(name, from), array[from])
+      }),
+      {numRuns: 60, seed: 7, endOnFailure: true},
+    )
+  }
+  db.close()
+})
+
+Store('time-sorted timestamps, small keys and counts take the offset form: a half to a quarter of their raw bytes', (ctx) => {
+  const db = openStore(ctx.tmp.file('o.db'))
+  const n = 200_000
+  const ts = new Float64Array(n)
+  const counts = new Int32Array(n)
+  const wide = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    ts[i] = Date.UTC(2024, 0, 1) + i * 1000 + (i % 7)
+    counts[i] = 1 + (i % 13)
+    wide[i] = (i * 2_654_435_761) | 0
+  }
+  writeColumn(db, 'o.ts', ts)
+  writeColumn(db, 'o.counts', counts)
+  writeColumn(db, 'o.wide', wide)
+  const stored = (name: string): number => db.prepare('SELECT sum(length(data)) FROM column_chunks WHERE name = ?').pluck().get(name) as number
+  assert.ok(stored('o.ts') < n * 4.01, `timestamps ${stored('o.ts')} bytes`)
+  assert.ok(stored('o.counts') < n * 1.01, `counts ${stored('o.counts')} bytes`)
+  assert.is(stored('o.wide'), n * 4)
+  assert.is(firstDifference(readColumn(db, 'o.ts')!, ts), -1)
+  assert.is(firstDifference(readColumn(db, 'o.counts')!, counts), -1)
   db.close()
 })
 
