@@ -60,7 +60,7 @@ export function findBotUsers(rows: RowColumns, order: Uint32Array, skip: Uint8Ar
   const {user, tsMs} = rows
   const isBot = new Uint8Array(nUsers)
   const count = new Int32Array(nUsers)
-  const touched = new Int32Array(order.length)
+  const touched = new Int32Array(Math.min(order.length, nUsers))
   let nTouched = 0
   let day = Number.NaN
   for (let i = 0; i < order.length; i++) {
@@ -79,8 +79,19 @@ export function findBotUsers(rows: RowColumns, order: Uint32Array, skip: Uint8Ar
   return isBot
 }
 
-/** Dense keys 0..k-1 in order of first appearance along `order` (kept rows only). */
-export function denseKeys(keys: Int32Array | Uint16Array, order: Uint32Array, keep: Uint8Array, nKeys: number): {map: Int32Array; count: number} {
+/**
+ * Gives the keys of the kept rows dense numbers 0..k−1 in order of first appearance along
+ * `order`, rewriting them in place, and returns each dense key's original key. With `merged`
+ * (raw key → merged key, when ids such as "42" and "42.0" were merged) it also lists each dense
+ * key's raw keys, in key order, as linked lists (start, then next).
+ */
+export function densify(
+  keys: Int32Array | Uint16Array,
+  order: Uint32Array,
+  keep: Uint8Array,
+  nKeys: number,
+  merged?: Int32Array,
+): {keyOf: Int32Array; raws?: {start: Int32Array; next: Int32Array}} {
   const map = new Int32Array(nKeys).fill(-1)
   let count = 0
   for (let i = 0; i < order.length; i++) {
@@ -88,5 +99,22 @@ export function denseKeys(keys: Int32Array | Uint16Array, order: Uint32Array, ke
     const k = keys[order[i]]
     if (map[k] === -1) map[k] = count++
   }
-  return {map, count}
+  for (let i = 0; i < order.length; i++) {
+    if (keep[i]) keys[order[i]] = map[keys[order[i]]]
+  }
+  const keyOf = new Int32Array(count)
+  for (let k = 0; k < nKeys; k++) if (map[k] !== -1) keyOf[map[k]] = k
+  if (!merged) return {keyOf}
+  const start = new Int32Array(count).fill(-1)
+  const next = new Int32Array(merged.length).fill(-1)
+  const last = new Int32Array(count).fill(-1)
+  for (let raw = 0; raw < merged.length; raw++) {
+    const m = merged[raw]
+    if (m === -1 || map[m] === -1) continue
+    const dense = map[m]
+    if (start[dense] === -1) start[dense] = raw
+    else next[last[dense]] = raw
+    last[dense] = raw
+  }
+  return {keyOf, raws: {start, next}}
 }

@@ -20,6 +20,7 @@ export class Dictionary {
   private textSlots = new Int32Array(1 << 12)
   private numCount = 0
   private textCount = 0
+  private closed = false
   size = 0
 
   private hashKeyText(key: number): number {
@@ -44,6 +45,7 @@ export class Dictionary {
 
   /** A plain integer id by value. */
   internNumber(n: number): number {
+    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
     if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.numSlots = this.rehash(this.numSlots, (k) => hashNumber(this.numbers[k]))
     const slots = this.numSlots
     const mask = slots.length - 1
@@ -62,6 +64,7 @@ export class Dictionary {
   }
 
   private internText(s: string): number {
+    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
     if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.textSlots = this.rehash(this.textSlots, (k) => this.hashKeyText(k))
     const slots = this.textSlots
     const mask = slots.length - 1
@@ -118,6 +121,21 @@ export class Dictionary {
       slots[slot] = v
     }
     return slots
+  }
+
+  /**
+   * Drops the hash tables once no more ids will be interned (at tens of millions of ids they are
+   * hundreds of megabytes); keys, texts and values stay readable.
+   */
+  closeLookups(): void {
+    this.numSlots = new Int32Array(0)
+    this.textSlots = new Int32Array(0)
+    this.closed = true
+  }
+
+  /** Whether any id was kept as text (not a plain integer). */
+  get hasText(): boolean {
+    return this.textCount > 0
   }
 
   /** The integer value of a key, or NaN for a text id. */

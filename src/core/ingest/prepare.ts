@@ -4,7 +4,8 @@ import {bulkInsert} from '../store/bulk.js'
 import type {Db} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
 import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
-import {denseKeys, findBotUsers, markDuplicates, sortByTime} from './clean.js'
+import {releaseGarbage} from '../util/memory.js'
+import {densify, findBotUsers, markDuplicates, type RowColumns, sortByTime} from './clean.js'
 import {type CsvHeader, type CsvReadStats, type CsvSource, headerList, readCsv, sourceLabel} from './csv-reader.js'
 import type {ForcedEncoding, InputFormat} from './input.js'
 import type {Dictionary} from './dictionary.js'
@@ -206,10 +207,11 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
  * "42.0" joins "42" and non-integer values map to -1 (invalid). Merged keys are the raw keys
  * plus, at the end, any canonical value not seen as such (a "7.0" with no "7").
  */
-function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array} {
+function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOption): {kind: IdKind; map: Int32Array; merged: boolean} {
   const n = dict.size
-  const rowsPerKey = new Int32Array(n)
-  for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
+  // Rows per text key, to count the rows whose id is not an integer (none when no id is text).
+  const rowsPerKey = new Int32Array(dict.hasText ? n : 0)
+  if (dict.hasText) for (let i = 0; i < rowKeys.length; i++) rowsPerKey[rowKeys[i]]++
   // Plain integer ids took the numeric path and are canonical already; only text ids need checking.
   // Text keys whose canonical form differs: the canonical text, or null when not an integer.
   const changed = new Map<number, string | null>()
@@ -225,7 +227,7 @@ function reconcileIds(dict: Dictionary, rowKeys: Int32Array, option: IdTypeOptio
   const map = new Int32Array(n)
   for (let k = 0; k < n; k++) map[k] = k
   if (kind === 'integer') for (const [k, c] of changed) map[k] = c === null ? -1 : dict.intern(c)
-  return {kind, map}
+  return {kind, map, merged: kind === 'integer' && changed.size > 0}
 }
 
 function strictFailure(label: string, line: number, reason: string): RecsysError {
@@ -299,14 +301,22 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     const lines = (sampleLines[reason] ??= [])
     if (lines.length < SAMPLE_LINES) lines.push(line)
   }
-  // The rows as exact-size typed columns (the reader's chunks are released as they are copied).
-  const user = read.user.toArray()
-  const product = read.product.toArray()
-  const event = read.event.toArray()
-  const tsMs = read.tsMs.toArray()
+  // The rows as exact-size typed columns. Each reader chunk is dropped as it is copied, and the
+  // garbage is collected as the copy goes, so chunks and copies do not stack up in the peak. Below
+  // a million rows the arrays are small and a collection would cost more than it saves.
+  const release = read.user.length >= 1 << 20 ? releaseGarbage : (): void => {}
+  release()
+  const user = read.user.toArray(release)
+  const product = read.product.toArray(release)
+  const event = read.event.toArray(release)
+  const tsMs = read.tsMs.toArray(release)
+  release()
   const n = user.length
   const userIds = reconcileIds(users, user, options.idType ?? 'auto')
   const productIds = reconcileIds(products, product, options.idType ?? 'auto')
+  // No id is interned from here on: the hash tables go.
+  users.closeLookups()
+  products.closeLookups()
   // Ids to merged keys, in place; rows with an invalid id are left out of `order`.
   let candidates = 0
   const order = new Uint32Array(n)
@@ -327,50 +337,42 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     product[i] = p
     order[candidates++] = i
   }
+  userIds.map = new Int32Array(0)
+  release()
   const rows = {user, product, event, tsMs}
-  const sorted = sortByTime(rows, order.subarray(0, candidates))
-  const dup = markDuplicates(rows, sorted)
-  const isBot = findBotUsers(rows, sorted, dup, users.size, botThreshold)
-  const keep = new Uint8Array(sorted.length)
-  for (let i = 0; i < sorted.length; i++) {
-    if (dup[i]) {
-      dropped.duplicate++
-      noteLine('duplicate', read.lineOf(sorted[i]))
-    } else if (isBot[user[sorted[i]]]) {
-      dropped.bot++
-      noteLine('bot', read.lineOf(sorted[i]))
-    } else keep[i] = 1
-  }
-  const botUsers: string[] = []
-  for (let u = 0; u < isBot.length; u++) if (isBot[u] && botUsers.length < 1000) botUsers.push(users.text(u))
+  const {sorted, keep, botUsers} = cleanRows(rows, order.subarray(0, candidates), users, botThreshold, dropped, (reason, i) => noteLine(reason, read.lineOf(i)))
+  release()
 
-  const userMap = denseKeys(user, sorted, keep, users.size)
-  const productMap = denseKeys(product, sorted, keep, products.size)
-  const eventMap = denseKeys(event, sorted, keep, events.size)
+  // Dense keys in order of first appearance; the rows are rewritten to them in place.
+  const userKeys = densify(user, sorted, keep, users.size)
+  const eventKeys = densify(event, sorted, keep, events.size)
+  // A merged product's attributes come from the first of its raw keys ("42" before "42.0") that has them.
+  const productKeys = densify(product, sorted, keep, products.size, productIds.merged ? productIds.map : undefined)
+  const productKeyOf = productKeys.keyOf
+  productIds.map = new Int32Array(0)
+  const nUsers = userKeys.keyOf.length
+  const nProducts = productKeyOf.length
   const kept = sorted.length - dropped.duplicate - dropped.bot
   if (kept === 0) {
     throw new RecsysError('NO_DATA', `${label}: no row survived cleaning (${csv.rows} read)`, 'Check the column mapping (--user-col, --time-col, ...) and the report of dropped rows with --json.')
   }
-  // Dense key → dictionary key, so ids and names are made as text only while they are written.
-  const userKeyOf = invert(userMap.map, userMap.count)
-  const productKeyOf = invert(productMap.map, productMap.count)
-  const eventKeyOf = invert(eventMap.map, eventMap.count)
-  // A merged product's attributes come from the first of its raw keys ("42" before "42.0") that has them.
-  const firstRaw = firstRawKeys(productIds.map, productMap.map, productMap.count)
   const attribute = (column: RowIngest['productName'], dense: number): string | undefined => {
-    for (let raw = firstRaw.start[dense]; raw !== -1; raw = firstRaw.next[raw]) {
+    const raws = productKeys.raws
+    if (!raws) return column.get(productKeyOf[dense])
+    for (let raw = raws.start[dense]; raw !== -1; raw = raws.next[raw]) {
       const v = column.get(raw)
       if (v !== undefined) return v
     }
     return undefined
   }
-  const eventCounts = new Int32Array(eventMap.count)
+  release()
+  const eventCounts = new Int32Array(eventKeys.keyOf.length)
   let firstTs = Number.POSITIVE_INFINITY
   let lastTs = Number.NEGATIVE_INFINITY
   for (let i = 0; i < sorted.length; i++) {
     if (!keep[i]) continue
     const r = sorted[i]
-    eventCounts[eventMap.map[event[r]]]++
+    eventCounts[event[r]]++
     if (firstTs === Number.POSITIVE_INFINITY) firstTs = tsMs[r]
     lastTs = tsMs[r]
   }
@@ -379,7 +381,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   options.onProgress?.({phase: 'write', rowsRead: csv.rows, bytesRead: csv.bytesRead, totalBytes: csv.totalBytes, elapsedMs: Date.now() - started})
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0)
   for (const reason of Object.keys(sampleLines) as DropReason[]) sampleLines[reason]!.sort((a, b) => a - b)
-  const eventText = Array.from(eventKeyOf, (k) => events.text(k))
+  const eventText = Array.from(eventKeys.keyOf, (k) => events.text(k))
   // A much smaller dataset replacing a large one is usually the wrong file: say so plainly.
   const previous = db.prepare('SELECT version, rows FROM datasets ORDER BY version DESC LIMIT 1').get() as {version: number; rows: number} | undefined
   const shrink = previous && previous.rows >= 1000 && kept * 100 < previous.rows
@@ -401,8 +403,8 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     droppedLines: sampleLines,
     botUsers,
     rowsKept: kept,
-    users: userMap.count,
-    products: productMap.count,
+    users: nUsers,
+    products: nProducts,
     events: eventText
       .map((name, k) => ({event: name, count: eventCounts[k], share: eventCounts[k] / kept}))
       .sort((a, b) => b.count - a.count || a.event.localeCompare(b.event)),
@@ -425,11 +427,11 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     for (const name of DATASET_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`)
     db.exec('DELETE FROM interactions; DELETE FROM users; DELETE FROM products; DELETE FROM event_types;')
     deleteColumns(db, 'interactions.')
-    bulkInsert(db, 'users', ['user_key', 'user_id'], userMap.count, (i, p, at) => {
+    bulkInsert(db, 'users', ['user_key', 'user_id'], nUsers, (i, p, at) => {
       p[at] = i
-      p[at + 1] = users.text(userKeyOf[i])
+      p[at + 1] = users.text(userKeys.keyOf[i])
     })
-    bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], productMap.count, (i, p, at) => {
+    bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], nProducts, (i, p, at) => {
       p[at] = i
       p[at + 1] = products.text(productKeyOf[i])
       p[at + 2] = attribute(read.productName, i) ?? null
@@ -439,7 +441,7 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
       p[at + 1] = eventText[i]
     })
     for (const sql of DATASET_INDEXES) db.exec(sql)
-    replaceLogAttributes(db, productMap.count, (i) => products.text(productKeyOf[i]), (i) => attribute(read.productName, i), (i) => attribute(read.productCategory, i), (i) => attribute(read.productBrand, i))
+    replaceLogAttributes(db, nProducts, (i) => products.text(productKeyOf[i]), (i) => attribute(read.productName, i), (i) => attribute(read.productCategory, i), (i) => attribute(read.productBrand, i))
     // The kept rows in time order, as chunked columns (the source of truth every stage reads).
     const columns = {
       user: new ColumnWriter(db, 'interactions.user_key', Int32Array),
@@ -450,9 +452,9 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     for (let i = 0; i < sorted.length; i++) {
       if (!keep[i]) continue
       const r = sorted[i]
-      columns.user.push(userMap.map[user[r]])
-      columns.product.push(productMap.map[product[r]])
-      columns.event.push(eventMap.map[event[r]])
+      columns.user.push(user[r])
+      columns.product.push(product[r])
+      columns.event.push(event[r])
       columns.ts.push(tsMs[r])
     }
     for (const c of Object.values(columns)) c.finish()
@@ -463,15 +465,15 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
       for (let i = 0; i < sorted.length; i++) if (keep[i]) at[w++] = sorted[i]
       bulkInsert(db, 'interactions', ['user_key', 'product_key', 'event_key', 'ts_ms'], kept, (i, p, o) => {
         const r = at[i]
-        p[o] = userMap.map[user[r]]
-        p[o + 1] = productMap.map[product[r]]
-        p[o + 2] = eventMap.map[event[r]]
+        p[o] = user[r]
+        p[o + 1] = product[r]
+        p[o + 2] = event[r]
         p[o + 3] = tsMs[r]
       })
     }
     const info = db
       .prepare('INSERT INTO datasets (source, prepared_at, rows, users, products, first_ts_ms, last_ts_ms, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(label, new Date().toISOString(), kept, userMap.count, productMap.count, firstTs, lastTs, JSON.stringify(report))
+      .run(label, new Date().toISOString(), kept, nUsers, nProducts, firstTs, lastTs, JSON.stringify(report))
     const datasetVersion = Number(info.lastInsertRowid)
     const elapsedMs = Date.now() - started
     const full: PrepareReport = {...report, datasetVersion, elapsedMs}
@@ -486,13 +488,18 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   })
   // A large page cache spills fewer pages to the WAL mid-write, but it is memory: 256 MiB keeps
   // small and medium stores whole and bounds the peak on tens of millions of rows.
+  // The unique index on product ids is built by SQLite's sorter: with temp_store = MEMORY its runs
+  // stay in memory whole (about 1 GiB for 20M products), with FILE they spill past the page cache.
   const cacheBefore = db.pragma('cache_size', {simple: true}) as number
+  const tempBefore = db.pragma('temp_store', {simple: true}) as number
   db.pragma('cache_size = -262144')
+  db.pragma('temp_store = FILE')
   try {
     const result = write()
     return {...result, elapsedMs: Date.now() - started}
   } finally {
     db.pragma(`cache_size = ${cacheBefore}`)
+    db.pragma(`temp_store = ${tempBefore}`)
   }
 }
 
@@ -519,26 +526,32 @@ function replaceLogAttributes(
   }
 }
 
-/** For each dense product, its raw keys as a linked list in key order (start, then next). */
-function firstRawKeys(rawToMerged: Int32Array, mergedToDense: Int32Array, count: number): {start: Int32Array; next: Int32Array} {
-  const start = new Int32Array(count).fill(-1)
-  const next = new Int32Array(rawToMerged.length).fill(-1)
-  const last = new Int32Array(count).fill(-1)
-  for (let raw = 0; raw < rawToMerged.length; raw++) {
-    const merged = rawToMerged[raw]
-    if (merged === -1) continue
-    const dense = mergedToDense[merged]
-    if (dense === -1) continue
-    if (start[dense] === -1) start[dense] = raw
-    else next[last[dense]] = raw
-    last[dense] = raw
+/**
+ * Time order, duplicates and bots: the rows of `order` sorted by time, which of them are kept,
+ * and the first bot users' ids. Drops are counted into `dropped`, with `note(reason, row)`.
+ */
+function cleanRows(
+  rows: RowColumns,
+  order: Uint32Array,
+  users: Dictionary,
+  botThreshold: number,
+  dropped: DropCounts,
+  note: (reason: DropReason, row: number) => void,
+): {sorted: Uint32Array; keep: Uint8Array; botUsers: string[]} {
+  const sorted = sortByTime(rows, order)
+  const dup = markDuplicates(rows, sorted)
+  const isBot = findBotUsers(rows, sorted, dup, users.size, botThreshold)
+  const keep = new Uint8Array(sorted.length)
+  for (let i = 0; i < sorted.length; i++) {
+    if (dup[i]) {
+      dropped.duplicate++
+      note('duplicate', sorted[i])
+    } else if (isBot[rows.user[sorted[i]]]) {
+      dropped.bot++
+      note('bot', sorted[i])
+    } else keep[i] = 1
   }
-  return {start, next}
-}
-
-/** Dense key → the dictionary key it came from. */
-function invert(map: Int32Array, count: number): Int32Array {
-  const out = new Int32Array(count)
-  for (let k = 0; k < map.length; k++) if (map[k] !== -1) out[map[k]] = k
-  return out
+  const botUsers: string[] = []
+  for (let u = 0; u < isBot.length && botUsers.length < 1000; u++) if (isBot[u]) botUsers.push(users.text(u))
+  return {sorted, keep, botUsers}
 }

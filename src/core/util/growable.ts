@@ -55,8 +55,12 @@ export class ChunkedColumn<T extends NumericArray> {
     this.length++
   }
 
-  /** The values as one array; the column is empty afterwards. */
-  toArray(): T {
+  /**
+   * The values as one array; the column is empty afterwards. `release`, called after every 16
+   * chunks copied, can collect the dropped chunks: the new array's pages are taken only as they
+   * are written, so the copy then never holds much more than the column once.
+   */
+  toArray(release?: () => void): T {
     const out = new this.ctor(this.length)
     let at = 0
     const parts = this.chunks
@@ -65,6 +69,7 @@ export class ChunkedColumn<T extends NumericArray> {
       ;(out as NumericArray).set(parts[i] as never, at)
       at += parts[i].length
       parts[i] = undefined as unknown as T
+      if (release && i % 16 === 15) release()
     }
     ;(out as NumericArray).set(this.current.subarray(0, this.fill) as never, at)
     this.current = new this.ctor(16)

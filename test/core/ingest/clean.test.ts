@@ -1,7 +1,7 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {denseKeys, findBotUsers, markDuplicates, sortByTime} from '../../../src/core/ingest/clean.js'
+import {densify, findBotUsers, markDuplicates, sortByTime} from '../../../src/core/ingest/clean.js'
 
 const H = 3_600_000
 const D = 24 * H
@@ -71,14 +71,20 @@ test('findBotUsers ignores rows marked to skip (duplicates)', () => {
   assert.equal(Array.from(findBotUsers(r, order, new Uint8Array(8), 1, 5)), [1])
 })
 
-test('denseKeys numbers kept keys by first appearance', () => {
+test('densify numbers kept keys by first appearance, in place, and lists merged raw keys', () => {
   const keys = Int32Array.from([7, 3, 7, 5, 9])
-  const {map, count} = denseKeys(keys, identity(5), Uint8Array.from([1, 1, 1, 0, 1]), 10)
-  assert.is(count, 3)
-  assert.is(map[7], 0)
-  assert.is(map[3], 1)
-  assert.is(map[9], 2)
-  assert.is(map[5], -1, 'a key seen only on dropped rows gets none')
+  const keep = Uint8Array.from([1, 1, 1, 0, 1])
+  const {keyOf, raws} = densify(keys, identity(5), keep, 10)
+  assert.equal(Array.from(keyOf), [7, 3, 9])
+  assert.equal(Array.from(keys), [0, 1, 0, 5, 2], 'kept rows rewritten; a key seen only on dropped rows is left as it was')
+  assert.is(raws, undefined)
+  // Raw keys 0..4 where 2 and 4 were merged into 1 ("42.0" into "42"), and 3 is invalid.
+  const merged = Int32Array.from([0, 1, 1, -1, 1])
+  const rows = Int32Array.from([1, 0, 1])
+  const out = densify(rows, identity(3), Uint8Array.from([1, 1, 1]), 5, merged)
+  assert.equal(Array.from(out.keyOf), [1, 0])
+  assert.equal(Array.from(out.raws!.start), [1, 0])
+  assert.equal([out.raws!.next[1], out.raws!.next[2], out.raws!.next[4]], [2, 4, -1])
 })
 
 test.run()
