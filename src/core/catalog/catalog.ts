@@ -166,8 +166,14 @@ export interface ProductCatalog {
 /** Streams the products and the catalog into token lists (no text object kept per product). */
 export function loadProductCatalog(db: Db, nData: number): ProductCatalog {
   const builder = new AttributeBuilder()
+  // With no catalog rows (a log without categories or brands, and no import) only names are read.
+  const hasCatalog = db.prepare('SELECT EXISTS (SELECT 1 FROM catalog)').pluck().get() === 1
   const rows = db
-    .prepare('SELECT p.product_key AS key, coalesce(c.name, p.name) AS name, c.category AS category, c.brand AS brand FROM products p LEFT JOIN catalog c ON c.product_id = p.product_id WHERE p.product_key < ? ORDER BY p.product_key')
+    .prepare(
+      hasCatalog
+        ? 'SELECT p.product_key AS key, coalesce(c.name, p.name) AS name, c.category AS category, c.brand AS brand FROM products p LEFT JOIN catalog c ON c.product_id = p.product_id WHERE p.product_key < ? ORDER BY p.product_key'
+        : 'SELECT product_key, name, NULL, NULL FROM products WHERE product_key < ? ORDER BY product_key',
+    )
     .raw()
     .iterate(nData) as IterableIterator<[number, string | null, string | null, string | null]>
   for (const [key, name, category, brand] of rows) {

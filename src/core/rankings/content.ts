@@ -29,6 +29,8 @@ export function productTokens(text: ProductText): string[] {
   return [...out]
 }
 
+const MAX_SEEN_TEXTS = 1 << 18
+
 /**
  * Tokens of every product, by product key, over one shared vocabulary, added product by product in
  * key order (no text object kept per product, so tens of millions of names stream through).
@@ -38,6 +40,8 @@ export class AttributeBuilder {
   private readonly vocabulary: string[] = []
   private readonly offsets = new Growable(Int32Array)
   private readonly tokens = new Growable(Int32Array)
+  /** Token ids by product text (name, category, brand), for the first MAX_SEEN_TEXTS texts. */
+  private readonly seen = new Map<string, number[]>()
   private next = 0
   described = false
 
@@ -52,16 +56,23 @@ export class AttributeBuilder {
       this.next++
     }
     if (text) {
-      for (const token of productTokens(text)) {
-        let id = this.ids.get(token)
-        if (id === undefined) {
-          id = this.vocabulary.length
-          this.ids.set(token, id)
-          this.vocabulary.push(token)
-        }
-        this.tokens.push(id)
-        this.described = true
+      // Catalogs repeat names (variants, sizes, sellers): each distinct text is tokenized once.
+      const key = `${text.name ?? ''}\u0001${text.category ?? ''}\u0001${text.brand ?? ''}`
+      let ids = this.seen.get(key)
+      if (!ids) {
+        ids = productTokens(text).map((token) => {
+          let id = this.ids.get(token)
+          if (id === undefined) {
+            id = this.vocabulary.length
+            this.ids.set(token, id)
+            this.vocabulary.push(token)
+          }
+          return id
+        })
+        if (this.seen.size < MAX_SEEN_TEXTS) this.seen.set(key, ids)
       }
+      for (let i = 0; i < ids.length; i++) this.tokens.push(ids[i])
+      if (ids.length > 0) this.described = true
     }
     this.offsets.push(this.tokens.length)
     this.next = p + 1
@@ -83,8 +94,6 @@ export function buildAttributes(texts: ArrayLike<ProductText | undefined>): Prod
 export interface ContentOptions {
   /** Users kept per token (those with the highest affinity to it). */
   maxPostings?: number
-  /** Users whose postings are merged at a time (memory against passes; the result is the same). */
-  usersPerBlock?: number
 }
 
 export const DEFAULT_MAX_POSTINGS = 2000
@@ -131,105 +140,114 @@ export function buildContentIndex(data: RankingData, options: ContentOptions = {
     for (let x = attributes.offsets[p]; x < attributes.offsets[p + 1]; x++) s += idf[attributes.tokens[x]] ** 2
     norm[p] = Math.sqrt(s)
   }
-  // Affinities, user by user, through a sparse accumulator over the vocabulary. Users go in blocks:
-  // each block's postings are merged into every token's kept list (its best L users so far), so
-  // memory holds one block plus what is kept, never every (user, token) pair at once.
+  // Affinities, user by user, through a sparse accumulator over the vocabulary. Each token keeps
+  // its best L users so far in a bounded heap whose root is the weakest (lowest affinity; among
+  // equals the highest key, since ties go to the lower key). Users come in key order, so a newcomer
+  // enters a full heap only with a strictly higher affinity, and most are turned away by one
+  // comparison: no list of every (user, token) pair is ever held.
   const acc = new Float64Array(V)
   const touched = new Int32Array(V)
+  const heaps = new Array<TokenHeap | undefined>(V)
   const {histories} = data
-  let kept: {offsets: Int32Array; users: Int32Array; affinity: Float32Array} = {offsets: new Int32Array(V + 1), users: new Int32Array(0), affinity: new Float32Array(0)}
-  const perBlock = options.usersPerBlock ?? USERS_PER_BLOCK
-  for (let block = 0; block < data.nUsers; block += perBlock) {
-    const postTok = new Growable(Int32Array)
-    const postUser = new Growable(Int32Array)
-    const postAff = new Growable(Float32Array)
-    for (let u = block; u < Math.min(data.nUsers, block + perBlock); u++) {
-      let nTouched = 0
-      for (let x = histories.offsets[u]; x < histories.offsets[u + 1]; x++) {
-        const j = histories.cols[x]
-        if (j >= nProducts || norm[j] === 0) continue
-        const w = histories.weight![x] / norm[j]
-        for (let y = attributes.offsets[j]; y < attributes.offsets[j + 1]; y++) {
-          const t = attributes.tokens[y]
-          if (idf[t] === 0) continue
-          if (acc[t] === 0) touched[nTouched++] = t
-          acc[t] += w * idf[t]
-        }
-      }
-      for (let i = 0; i < nTouched; i++) {
-        const t = touched[i]
-        postTok.push(t)
-        postUser.push(u)
-        postAff.push(acc[t])
-        acc[t] = 0
+  for (let u = 0; u < data.nUsers; u++) {
+    let nTouched = 0
+    for (let x = histories.offsets[u]; x < histories.offsets[u + 1]; x++) {
+      const j = histories.cols[x]
+      if (j >= nProducts || norm[j] === 0) continue
+      const w = histories.weight![x] / norm[j]
+      for (let y = attributes.offsets[j]; y < attributes.offsets[j + 1]; y++) {
+        const t = attributes.tokens[y]
+        if (idf[t] === 0) continue
+        if (acc[t] === 0) touched[nTouched++] = t
+        acc[t] += w * idf[t]
       }
     }
-    if (postTok.length > 0) kept = mergePostings(kept, postTok.view(), postUser.view(), postAff.view(), V, L)
+    for (let i = 0; i < nTouched; i++) {
+      const t = touched[i]
+      ;(heaps[t] ??= new TokenHeap(L)).offer(u, Math.fround(acc[t]))
+      acc[t] = 0
+    }
   }
-  const {offsets} = kept
-  return {vocabulary: attributes.vocabulary, idf, offsets, users: kept.users, affinity: kept.affinity}
+  // Each token's users in key order (scoring sums over them in any order; this one is canonical).
+  const offsets = new Int32Array(V + 1)
+  for (let t = 0; t < V; t++) offsets[t + 1] = offsets[t] + (heaps[t]?.size ?? 0)
+  const users = new Int32Array(offsets[V])
+  const affinity = new Float32Array(offsets[V])
+  for (let t = 0; t < V; t++) {
+    heaps[t]?.drainByUser(users, affinity, offsets[t])
+    heaps[t] = undefined
+  }
+  return {vocabulary: attributes.vocabulary, idf, offsets, users, affinity}
 }
 
-/** Users whose affinities are computed before they are merged into the kept postings. */
-const USERS_PER_BLOCK = 1 << 20
-
 /**
- * Each token's kept users merged with a block's new postings (users of later keys), keeping the L
- * with the highest affinity, ties to the lower user key. Scoring sums over a token's users in any
- * order, so only the set matters: it is found by a threshold from a numeric sort of the values,
- * not by sorting the entries.
+ * At most `capacity` (user, affinity) entries: the best by affinity, ties to the lower user. A
+ * binary min-heap on (affinity, then user descending), grown on demand up to the capacity.
  */
-function mergePostings(
-  kept: {offsets: Int32Array; users: Int32Array; affinity: Float32Array},
-  tok: Int32Array,
-  users: Int32Array,
-  aff: Float32Array,
-  V: number,
-  L: number,
-): {offsets: Int32Array; users: Int32Array; affinity: Float32Array} {
-  const count = new Int32Array(V + 1)
-  for (let i = 0; i < tok.length; i++) count[tok[i] + 1]++
-  for (let t = 0; t < V; t++) count[t + 1] += count[t]
-  const fill = count.slice(0, V)
-  const order = new Int32Array(tok.length)
-  for (let i = 0; i < tok.length; i++) order[fill[tok[i]]++] = i
-  const offsets = new Int32Array(V + 1)
-  const outUsers = new Growable(Int32Array)
-  const outAff = new Growable(Float32Array)
-  for (let t = 0; t < V; t++) {
-    const ka = kept.offsets[t]
-    const kb = kept.offsets[t + 1]
-    const a = count[t]
-    const b = count[t + 1]
-    const n = kb - ka + (b - a)
-    let threshold = Number.NEGATIVE_INFINITY
-    let atThreshold = 0
-    if (n > L) {
-      const values = new Float32Array(n)
-      values.set(kept.affinity.subarray(ka, kb))
-      for (let x = a; x < b; x++) values[kb - ka + x - a] = aff[order[x]]
-      values.sort()
-      threshold = values[n - L]
-      for (let x = n - L; x < n && values[x] === threshold; x++) atThreshold++
-    }
-    // Kept users have lower keys than the block's, so this walks each token's users in key order.
-    for (let x = ka; x < kb; x++) {
-      const v = kept.affinity[x]
-      if (v > threshold || (v === threshold && atThreshold-- > 0)) {
-        outUsers.push(kept.users[x])
-        outAff.push(v)
+class TokenHeap {
+  private users = new Int32Array(4)
+  private values = new Float32Array(4)
+  size = 0
+
+  constructor(private readonly capacity: number) {}
+
+  /** Takes u (a higher key than every user offered before) if it is among the best. */
+  offer(u: number, value: number): void {
+    if (this.size < this.capacity) {
+      if (this.size === this.users.length) this.grow()
+      let i = this.size++
+      // Sift up: the parent must be weaker (lower value, or equal value and a higher user).
+      while (i > 0) {
+        const parent = (i - 1) >> 1
+        if (!this.weaker(u, value, this.users[parent], this.values[parent])) break
+        this.users[i] = this.users[parent]
+        this.values[i] = this.values[parent]
+        i = parent
       }
+      this.users[i] = u
+      this.values[i] = value
+      return
     }
-    for (let x = a; x < b; x++) {
-      const i = order[x]
-      if (aff[i] > threshold || (aff[i] === threshold && atThreshold-- > 0)) {
-        outUsers.push(users[i])
-        outAff.push(aff[i])
-      }
+    if (this.capacity === 0 || !(value > this.values[0])) return
+    // Replace the weakest and sift down.
+    let i = 0
+    const n = this.size
+    for (;;) {
+      let child = 2 * i + 1
+      if (child >= n) break
+      if (child + 1 < n && this.weaker(this.users[child + 1], this.values[child + 1], this.users[child], this.values[child])) child++
+      if (!this.weaker(this.users[child], this.values[child], u, value)) break
+      this.users[i] = this.users[child]
+      this.values[i] = this.values[child]
+      i = child
     }
-    offsets[t + 1] = outUsers.length
+    this.users[i] = u
+    this.values[i] = value
   }
-  return {offsets, users: outUsers.view().slice(), affinity: outAff.view().slice()}
+
+  /** Whether entry a is weaker (ranks below) entry b. */
+  private weaker(ua: number, va: number, ub: number, vb: number): boolean {
+    return va < vb || (va === vb && ua > ub)
+  }
+
+  private grow(): void {
+    const n = Math.min(this.capacity, this.users.length * 2)
+    const users = new Int32Array(n)
+    users.set(this.users)
+    const values = new Float32Array(n)
+    values.set(this.values)
+    this.users = users
+    this.values = values
+  }
+
+  /** Writes the entries in user order from `at`. */
+  drainByUser(users: Int32Array, values: Float32Array, at: number): void {
+    const order = Array.from({length: this.size}, (_, i) => i).sort((a, b) => this.users[a] - this.users[b])
+    for (let k = 0; k < order.length; k++) {
+      users[at + k] = this.users[order[k]]
+      values[at + k] = this.values[order[k]]
+    }
+  }
 }
 
 /**

@@ -33,20 +33,27 @@ test('a product nobody touched gets the users whose past products are like it, b
   assert.not.ok(Array.from(users.subarray(0, m)).includes(0))
 })
 
-test('postings merged block by block are the same as in one pass, the cap included', () => {
+test('each token keeps its best users by affinity (ties to the lower key), listed in key order', () => {
   const rows: Array<[number, number]> = []
-  for (let u = 0; u < 40; u++) for (let k = 0; k < 3; k++) rows.push([u, (u * 7 + k * 3) % 12])
-  const data = datasetOf(rows, 40, 12)
+  for (let u = 0; u < 60; u++) for (let k = 0; k < 1 + (u % 3); k++) rows.push([u, (u * 7 + k * 3) % 12])
+  const data = datasetOf(rows, 60, 12)
   const names = ['red lamp', 'red mug', 'blue lamp', 'blue mug', 'oak desk', 'oak chair', 'red desk', 'blue chair', 'soft lamp', 'soft mug', 'oak lamp', 'red chair']
   const period = rankingData(data, data.nRows, resolveEngagementOptions(), {attributes: buildAttributes(names.map((name) => ({name})))})
-  for (const maxPostings of [1000, 7]) {
-    const whole = buildContentIndex(period, {maxPostings})
-    const blocks = buildContentIndex(period, {maxPostings, usersPerBlock: 3})
-    assert.equal(Array.from(blocks.offsets), Array.from(whole.offsets))
-    assert.equal(Array.from(blocks.users), Array.from(whole.users))
-    assert.equal(Array.from(blocks.affinity), Array.from(whole.affinity))
-    if (maxPostings === 7) for (let t = 0; t + 1 < whole.offsets.length; t++) assert.ok(whole.offsets[t + 1] - whole.offsets[t] <= 7)
+  const all = buildContentIndex(period, {maxPostings: 1000})
+  let ties = 0
+  for (const cap of [0, 1, 7, 25]) {
+    const capped = buildContentIndex(period, {maxPostings: cap})
+    for (let t = 0; t + 1 < all.offsets.length; t++) {
+      const entries = Array.from({length: all.offsets[t + 1] - all.offsets[t]}, (_, i) => ({u: all.users[all.offsets[t] + i], a: all.affinity[all.offsets[t] + i]}))
+      assert.equal(entries.map((e) => e.u), [...entries.map((e) => e.u)].sort((a, b) => a - b), 'the uncapped list is in key order')
+      const best = [...entries].sort((x, y) => y.a - x.a || x.u - y.u).slice(0, cap)
+      if (cap > 0 && cap < entries.length && entries.filter((e) => e.a === best[cap - 1].a).length > 1) ties++
+      best.sort((x, y) => x.u - y.u)
+      const got = Array.from({length: capped.offsets[t + 1] - capped.offsets[t]}, (_, i) => ({u: capped.users[capped.offsets[t] + i], a: capped.affinity[capped.offsets[t] + i]}))
+      assert.equal(got, best, `token ${all.vocabulary[t]}, cap ${cap}`)
+    }
   }
+  assert.ok(ties > 0, 'the data has ties at the cap, so the tie rule is exercised')
 })
 
 test.run()
