@@ -15,9 +15,15 @@ export class Dictionary {
   private textLength = new Int32Array(1 << 8)
   private units = new Uint16Array(1 << 14)
   private unitsUsed = 0
-  /** Open-addressing tables of key + 1 (0 = empty), one for numbers, one for texts. */
+  /**
+   * Open-addressing tables of key + 1 (0 = empty), one for numbers, one for texts, each with a
+   * 16-bit tag per slot from another mix of the hash: a probe reads a key's value (a random access
+   * at tens of millions of ids) only when the tags match, not at every occupied slot it passes.
+   */
   private numSlots = new Int32Array(1 << 12)
+  private numTags = new Uint16Array(1 << 12)
   private textSlots = new Int32Array(1 << 12)
+  private textTags = new Uint16Array(1 << 12)
   private numCount = 0
   private textCount = 0
   private closed = false
@@ -46,33 +52,40 @@ export class Dictionary {
   /** A plain integer id by value. */
   internNumber(n: number): number {
     if (this.closed) throw new Error('Dictionary.intern after closeLookups')
-    if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.numSlots = this.rehash(this.numSlots, (k) => hashNumber(this.numbers[k]))
+    if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.growNumbers()
     const slots = this.numSlots
+    const tags = this.numTags
     const mask = slots.length - 1
-    let slot = hashNumber(n) & mask
+    const h = hashNumber(n)
+    const tag = tagOf(h)
+    let slot = h & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break
-      if (this.numbers[v - 1] === n) return v - 1
+      if (tags[slot] === tag && this.numbers[v - 1] === n) return v - 1
       slot = (slot + 1) & mask
     }
     const key = this.newKey()
     this.numbers[key] = n
     slots[slot] = key + 1
+    tags[slot] = tag
     this.numCount++
     return key
   }
 
   private internText(s: string): number {
     if (this.closed) throw new Error('Dictionary.intern after closeLookups')
-    if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.textSlots = this.rehash(this.textSlots, (k) => this.hashKeyText(k))
+    if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.growTexts()
     const slots = this.textSlots
+    const tags = this.textTags
     const mask = slots.length - 1
-    let slot = hashUnits(s) & mask
+    const h = hashUnits(s)
+    const tag = tagOf(h)
+    let slot = h & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break
-      if (this.sameText(v - 1, s)) return v - 1
+      if (tags[slot] === tag && this.sameText(v - 1, s)) return v - 1
       slot = (slot + 1) & mask
     }
     const key = this.newKey()
@@ -96,6 +109,7 @@ export class Dictionary {
     this.textLength[t] = s.length
     this.unitsUsed += s.length
     slots[slot] = key + 1
+    tags[slot] = tag
     this.textCount++
     return key
   }
@@ -110,17 +124,39 @@ export class Dictionary {
     return true
   }
 
-  private rehash(old: Int32Array, hashOf: (key: number) => number): Int32Array<ArrayBuffer> {
-    const slots = new Int32Array(old.length * 2)
+  /** Doubles the number table, re-inserting its keys in key order (values read front to back). */
+  private growNumbers(): void {
+    const slots = new Int32Array(this.numSlots.length * 2)
+    const tags = new Uint16Array(slots.length)
     const mask = slots.length - 1
-    for (let s = 0; s < old.length; s++) {
-      const v = old[s]
-      if (v === 0) continue
-      let slot = hashOf(v - 1) & mask
+    for (let k = 0; k < this.size; k++) {
+      const n = this.numbers[k]
+      if (n < 0) continue
+      const h = hashNumber(n)
+      let slot = h & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = v
+      slots[slot] = k + 1
+      tags[slot] = tagOf(h)
     }
-    return slots
+    this.numSlots = slots
+    this.numTags = tags
+  }
+
+  /** Doubles the text table, re-inserting its keys in key order. */
+  private growTexts(): void {
+    const slots = new Int32Array(this.textSlots.length * 2)
+    const tags = new Uint16Array(slots.length)
+    const mask = slots.length - 1
+    for (let k = 0; k < this.size; k++) {
+      if (this.numbers[k] >= 0) continue
+      const h = this.hashKeyText(k)
+      let slot = h & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = k + 1
+      tags[slot] = tagOf(h)
+    }
+    this.textSlots = slots
+    this.textTags = tags
   }
 
   /**
@@ -129,7 +165,9 @@ export class Dictionary {
    */
   closeLookups(): void {
     this.numSlots = new Int32Array(0)
+    this.numTags = new Uint16Array(0)
     this.textSlots = new Int32Array(0)
+    this.textTags = new Uint16Array(0)
     this.closed = true
   }
 
@@ -160,8 +198,13 @@ export class Dictionary {
 
   /** Bytes held, for memory reports. */
   get bytes(): number {
-    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.textSlots.byteLength
+    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.numTags.byteLength + this.textSlots.byteLength + this.textTags.byteLength
   }
+}
+
+/** A slot's tag: 16 bits of a second mix of the hash, so they are not the bits that chose the slot. */
+function tagOf(h: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> 16
 }
 
 /** The value of a plain integer text (digits only, no leading zero, at most 15 digits), else -1. */
