@@ -124,39 +124,28 @@ export class Dictionary {
     return true
   }
 
-  /** Doubles the number table, re-inserting its keys in key order (values read front to back). */
   private growNumbers(): void {
-    const slots = new Int32Array(this.numSlots.length * 2)
-    const tags = new Uint16Array(slots.length)
-    const mask = slots.length - 1
-    for (let k = 0; k < this.size; k++) {
-      const n = this.numbers[k]
-      if (n < 0) continue
-      const h = hashNumber(n)
-      let slot = h & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = k + 1
-      tags[slot] = tagOf(h)
-    }
-    this.numSlots = slots
-    this.numTags = tags
+    ;[this.numSlots, this.numTags] = this.regrow(this.numSlots.length * 2, (k) => this.numbers[k] >= 0, (k) => hashNumber(this.numbers[k]))
   }
 
-  /** Doubles the text table, re-inserting its keys in key order. */
   private growTexts(): void {
-    const slots = new Int32Array(this.textSlots.length * 2)
-    const tags = new Uint16Array(slots.length)
-    const mask = slots.length - 1
+    ;[this.textSlots, this.textTags] = this.regrow(this.textSlots.length * 2, (k) => this.numbers[k] < 0, (k) => this.hashKeyText(k))
+  }
+
+  /** A table of `size` slots holding the keys that are members, inserted in key order (values read front to back). */
+  private regrow(size: number, isMember: (key: number) => boolean, hashOf: (key: number) => number): [Int32Array<ArrayBuffer>, Uint16Array<ArrayBuffer>] {
+    const slots = new Int32Array(size)
+    const tags = new Uint16Array(size)
+    const mask = size - 1
     for (let k = 0; k < this.size; k++) {
-      if (this.numbers[k] >= 0) continue
-      const h = this.hashKeyText(k)
+      if (!isMember(k)) continue
+      const h = hashOf(k)
       let slot = h & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
       slots[slot] = k + 1
       tags[slot] = tagOf(h)
     }
-    this.textSlots = slots
-    this.textTags = tags
+    return [slots, tags]
   }
 
   /**
