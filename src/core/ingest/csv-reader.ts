@@ -92,9 +92,32 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
         line++
         return 1
       }
+      const startLine = line
+      const quote = s.indexOf('"', from)
+      if (quote === -1 || quote >= to) {
+        // No quote in the run: each line splits on the delimiter as it stands (what papaparse
+        // does too), without building every row of the run first.
+        const splitsLines = newline !== lineBreak
+        for (let pos = from; ; ) {
+          let end = s.indexOf(newline, pos)
+          if (end === -1 || end > to) end = to
+          const fields = s.slice(pos, end).split(delimiter)
+          const rowLine = line
+          const extra = splitsLines ? countBreaks(fields, lineBreak) : 0
+          line += 1 + extra
+          if (isBlank(fields) && extra === 0) stats.blankLines++
+          else {
+            stats.rows++
+            stats.continuationLines += extra
+            callbacks.onRow(fields, rowLine)
+          }
+          if (end >= to) break
+          pos = end + newline.length
+        }
+        return line - startLine
+      }
       const result = parse(s.slice(from, to))
       const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
-      const startLine = line
       const rows = result.data
       for (let r = 0; r < rows.length; r++) {
         const fields = rows[r]
