@@ -85,6 +85,22 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
   const parse = (text: string): Papa.ParseResult<string[]> =>
     Papa.parse<string[]>(text, {delimiter, newline: newline as Papa.ParseConfig['newline'], quoteChar: '"', header: false, skipEmptyLines: false, dynamicTyping: false})
 
+  /** One parsed row whose fields hold `extra` line breaks: counted, and handed on unless blank. */
+  const take = (fields: string[], extra: number, malformed: boolean): void => {
+    const rowLine = line
+    line += 1 + extra
+    if (isBlank(fields) && extra === 0) {
+      stats.blankLines++
+      return
+    }
+    stats.rows++
+    stats.continuationLines += extra
+    if (malformed) {
+      stats.malformed++
+      callbacks.onMalformed(rowLine, fields.join(delimiter), 'a quote in this row does not close sanely')
+    } else callbacks.onRow(fields, rowLine)
+  }
+
   const sink = {
     records(s: string, from: number, to: number): number {
       if (from === to) {
@@ -96,21 +112,14 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
       const quote = s.indexOf('"', from)
       if (quote === -1 || quote >= to) {
         // No quote in the run: each line splits on the delimiter as it stands (what papaparse
-        // does too), without building every row of the run first.
+        // does too), without building every row of the run first. Only a lone line break inside a
+        // CRLF (or CR) file's line can be a field's.
         const splitsLines = newline !== lineBreak
         for (let pos = from; ; ) {
           let end = s.indexOf(newline, pos)
           if (end === -1 || end > to) end = to
           const fields = s.slice(pos, end).split(delimiter)
-          const rowLine = line
-          const extra = splitsLines ? countBreaks(fields, lineBreak) : 0
-          line += 1 + extra
-          if (isBlank(fields) && extra === 0) stats.blankLines++
-          else {
-            stats.rows++
-            stats.continuationLines += extra
-            callbacks.onRow(fields, rowLine)
-          }
+          take(fields, splitsLines ? countBreaks(fields, lineBreak) : 0, false)
           if (end >= to) break
           pos = end + newline.length
         }
@@ -119,24 +128,7 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
       const result = parse(s.slice(from, to))
       const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
       const rows = result.data
-      for (let r = 0; r < rows.length; r++) {
-        const fields = rows[r]
-        const rowLine = line
-        const extra = countBreaks(fields, lineBreak)
-        line += 1 + extra
-        if (isBlank(fields) && extra === 0) {
-          stats.blankLines++
-          continue
-        }
-        stats.rows++
-        stats.continuationLines += extra
-        if (bad?.has(r)) {
-          stats.malformed++
-          callbacks.onMalformed(rowLine, fields.join(delimiter), 'a quote in this row does not close sanely')
-          continue
-        }
-        callbacks.onRow(fields, rowLine)
-      }
+      for (let r = 0; r < rows.length; r++) take(rows[r], countBreaks(rows[r], lineBreak), bad?.has(r) ?? false)
       return line - startLine
     },
     malformed(text: string, reason: string): void {
