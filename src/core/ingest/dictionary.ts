@@ -26,7 +26,6 @@ export class Dictionary {
   private textTags = new Uint16Array(1 << 12)
   private numCount = 0
   private textCount = 0
-  private closed = false
   size = 0
 
   private hashKeyText(key: number): number {
@@ -51,7 +50,7 @@ export class Dictionary {
 
   /** A plain integer id by value. */
   internNumber(n: number): number {
-    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
+    if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
     if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.growNumbers()
     const slots = this.numSlots
     const tags = this.numTags
@@ -74,7 +73,7 @@ export class Dictionary {
   }
 
   private internText(s: string): number {
-    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
+    if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
     if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.growTexts()
     const slots = this.textSlots
     const tags = this.textTags
@@ -150,14 +149,14 @@ export class Dictionary {
 
   /**
    * Drops the hash tables once no more ids will be interned (at tens of millions of ids they are
-   * hundreds of megabytes); keys, texts and values stay readable.
+   * hundreds of megabytes); keys, texts and values stay readable, and intern throws (its tables
+   * are then empty).
    */
   closeLookups(): void {
     this.numSlots = new Int32Array(0)
     this.numTags = new Uint16Array(0)
     this.textSlots = new Int32Array(0)
     this.textTags = new Uint16Array(0)
-    this.closed = true
   }
 
   /** Whether any id was kept as text (not a plain integer). */

@@ -3,7 +3,7 @@ import {availableParallelism} from 'node:os'
 import {excerpt, RecsysError} from '../errors.js'
 import {ColumnWriter, deleteColumns} from '../store/columns.js'
 import {bulkInsert} from '../store/bulk.js'
-import type {Db} from '../store/open.js'
+import {type Db, withPragmas} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
 import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
 import {releaseGarbage} from '../util/memory.js'
@@ -490,37 +490,20 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   })
   // A large page cache spills fewer pages to the WAL mid-write, but it is memory: 256 MiB keeps
   // small and medium stores whole and bounds the peak on tens of millions of rows.
-  // The unique index on product ids is built by SQLite's sorter: with temp_store = MEMORY its runs
-  // stay in memory whole (about 1 GiB for 20M products), with FILE they spill past the page cache.
-  const cacheBefore = db.pragma('cache_size', {simple: true}) as number
-  const tempBefore = db.pragma('temp_store', {simple: true}) as number
-  db.pragma('cache_size = -262144')
-  db.pragma('temp_store = FILE')
-  try {
-    const result = write()
-    return {...result, elapsedMs: Date.now() - started}
-  } finally {
-    db.pragma(`cache_size = ${cacheBefore}`)
-    db.pragma(`temp_store = ${tempBefore}`)
-  }
+  const result = withPragmas(db, {cache_size: -262144}, write)
+  return {...result, elapsedMs: Date.now() - started}
 }
 
 /**
  * The dataset's indexes (the unique product-id index: 20M ids at 50M rows), built by SQLite's
- * sorter with helper threads and small in-memory runs: on the 50M store 28.5 s with the write's
- * 256 MiB cache and no helper, 10.6 s with a 16 MiB cache and 2 threads, which also holds less.
+ * sorter. With temp_store = MEMORY its runs stay in memory whole (about 1 GiB for 20M products);
+ * with FILE they spill. Helper threads and small in-memory runs make it faster: on the 50M store
+ * 28.5 s with the write's 256 MiB cache and no helper, 10.6 s with a 16 MiB cache and 2 threads.
  */
 function buildIndexes(db: Db): void {
-  const cache = db.pragma('cache_size', {simple: true}) as number
-  const threads = db.pragma('threads', {simple: true}) as number
-  db.pragma('cache_size = -16384')
-  db.pragma(`threads = ${Math.min(4, availableParallelism())}`)
-  try {
+  withPragmas(db, {temp_store: 'FILE', cache_size: -16384, threads: Math.min(4, availableParallelism())}, () => {
     for (const sql of DATASET_INDEXES) db.exec(sql)
-  } finally {
-    db.pragma(`cache_size = ${cache}`)
-    db.pragma(`threads = ${threads}`)
-  }
+  })
 }
 
 /**

@@ -130,3 +130,14 @@ function migrate(db: Db, from: number): void {
     })()
   }
 }
+
+/** Runs `fn` with these pragmas set, and sets them back as they were afterwards, even if it throws. */
+export function withPragmas<T>(db: Db, settings: Record<string, number | string>, fn: () => T): T {
+  const before = Object.keys(settings).map((name) => [name, db.pragma(name, {simple: true})] as const)
+  for (const [name, value] of Object.entries(settings)) db.pragma(`${name} = ${value}`)
+  try {
+    return fn()
+  } finally {
+    for (const [name, value] of before) db.pragma(`${name} = ${String(value)}`)
+  }
+}
