@@ -2,7 +2,7 @@ import Papa from 'papaparse'
 
 import {excerpt, RecsysError} from '../errors.js'
 import {type CsvSource, type ForcedEncoding, type InputFormat, openInput} from './input.js'
-import {DEFAULT_MAX_RECORD_CHARS, DEFAULT_MAX_SPAN_LINES, detectNewline, RecordSplitter, type ScanOptions, scanQuotedRecord} from './records.js'
+import {DEFAULT_MAX_RECORD_CHARS, DEFAULT_MAX_SPAN_LINES, detectNewline, RecordSplitter, type ScanOptions, scanQuotedRecord, splitRecord} from './records.js'
 
 export type {CsvSource} from './input.js'
 export {sourceLabel, sourceSizeBytes} from './input.js'
@@ -38,6 +38,11 @@ export interface CsvReadCallbacks {
   onHeader(header: CsvHeader): void
   /** Called for every non-blank data row; `line` is the physical line the row starts on. */
   onRow(fields: string[], line: number): void
+  /**
+   * If given, called instead of onRow for a row on one line with no quote and at least one
+   * delimiter, as the range s[from, to): onRow(s.slice(from, to).split(delimiter), line) is the same.
+   */
+  onLine?(s: string, from: number, to: number, line: number): void
   /** A physical line dropped because a quote in it does not close sanely. */
   onMalformed(line: number, text: string, reason: string): void
   onProgress?(stats: CsvReadStats): void
@@ -81,6 +86,7 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
   let delimiter = checkDelimiter(options.delimiter)
   let newline = '\n'
   let lineBreak = '\n'
+  let scan: ScanOptions | undefined
 
   const parse = (text: string): Papa.ParseResult<string[]> =>
     Papa.parse<string[]>(text, {delimiter, newline: newline as Papa.ParseConfig['newline'], quoteChar: '"', header: false, skipEmptyLines: false, dynamicTyping: false})
@@ -109,26 +115,48 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
         return 1
       }
       const startLine = line
-      const quote = s.indexOf('"', from)
-      if (quote === -1 || quote >= to) {
-        // No quote in the run: each line splits on the delimiter as it stands (what papaparse
-        // does too), without building every row of the run first. Only a lone line break inside a
-        // CRLF (or CR) file's line can be a field's.
-        const splitsLines = newline !== lineBreak
-        for (let pos = from; ; ) {
-          let end = s.indexOf(newline, pos)
-          if (end === -1 || end > to) end = to
-          const fields = s.slice(pos, end).split(delimiter)
-          take(fields, splitsLines ? countBreaks(fields, lineBreak) : 0, false)
-          if (end >= to) break
-          pos = end + newline.length
+      // Line by line: a line without a quote splits on the delimiter as it stands (what papaparse
+      // does too); a record with a quote (which may run over line breaks) is split by
+      // splitRecord, or by papaparse when it declines. Only a lone line break inside a CRLF (or
+      // CR) file's line can be a field's.
+      const splitsLines = newline !== lineBreak
+      const onLine = delimiter.length === 1 ? callbacks.onLine : undefined
+      let quote = s.indexOf('"', from)
+      for (let pos = from; ; ) {
+        if (quote !== -1 && quote < pos) quote = s.indexOf('"', pos)
+        let end = s.indexOf(newline, pos)
+        if (end === -1 || end > to) end = to
+        if (quote !== -1 && quote < end) {
+          const r = scanQuotedRecord(s, pos, true, scan!)
+          if (r.kind !== 'record') {
+            // Not expected (the splitter accepted this run): papaparse reads the rest as it sees it.
+            const result = parse(s.slice(pos, to))
+            const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
+            result.data.forEach((fields, i) => take(fields, countBreaks(fields, lineBreak), bad?.has(i) ?? false))
+            break
+          }
+          end = Math.min(to, s.startsWith(newline, r.next - newline.length) ? r.next - newline.length : r.next)
+          const fields = splitRecord(s, pos, end, delimiter)
+          if (fields) take(fields, countBreaks(fields, lineBreak), false)
+          else {
+            const result = parse(s.slice(pos, end))
+            const bad = result.errors.length > 0
+            for (const fields of result.data) take(fields, countBreaks(fields, lineBreak), bad)
+          }
+        } else {
+          const d = onLine ? s.indexOf(delimiter, pos) : -1
+          if (d !== -1 && d < end && !(splitsLines && s.lastIndexOf(lineBreak, end - 1) >= pos)) {
+            // A row on one line: handed on as a range (it has a delimiter, so it is not blank).
+            stats.rows++
+            onLine!(s, pos, end, line++)
+          } else {
+            const fields = s.slice(pos, end).split(delimiter)
+            take(fields, splitsLines ? countBreaks(fields, lineBreak) : 0, false)
+          }
         }
-        return line - startLine
+        if (end >= to) break
+        pos = end + newline.length
       }
-      const result = parse(s.slice(from, to))
-      const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
-      const rows = result.data
-      for (let r = 0; r < rows.length; r++) take(rows[r], countBreaks(rows[r], lineBreak), bad?.has(r) ?? false)
       return line - startLine
     },
     malformed(text: string, reason: string): void {
@@ -165,7 +193,7 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
       const cut = head.lastIndexOf(newline, 65_536)
       delimiter = Papa.parse(cut > 0 ? head.slice(0, cut) : head.slice(0, 65_536), {preview: 10, newline: newline as Papa.ParseConfig['newline']}).meta.delimiter || ','
     }
-    const scan: ScanOptions = {delimiter, newline, width: 0, maxSpanLines: options.maxSpanLines ?? DEFAULT_MAX_SPAN_LINES, maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS}
+    scan = {delimiter, newline, width: 0, maxSpanLines: options.maxSpanLines ?? DEFAULT_MAX_SPAN_LINES, maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS}
     let next: number
     const firstBreak = head.indexOf(newline)
     const firstQuote = head.indexOf('"')
@@ -185,7 +213,8 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
     stats.headerLines = 1 + countBreaks(fields, lineBreak)
     line += stats.headerLines
     callbacks.onHeader({names, delimiter, line: headerLine})
-    splitter = new RecordSplitter({...scan, width: names.length}, sink)
+    scan = {...scan, width: names.length}
+    splitter = new RecordSplitter(scan, sink)
     const rest = head.slice(next)
     head = ''
     if (rest.length > 0 || final) splitter.push(rest, final)

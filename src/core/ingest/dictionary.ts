@@ -1,4 +1,4 @@
-import {hashNumber, hashUnitRange, hashUnits} from '../util/hash.js'
+import {hashNumber, hashStringRange, hashUnitRange} from '../util/hash.js'
 
 /**
  * A string ⇄ dense integer dictionary, filled in order of first sight, in typed arrays only:
@@ -44,8 +44,13 @@ export class Dictionary {
   }
 
   intern(value: string): number {
-    const n = plainInteger(value)
-    return n >= 0 ? this.internNumber(n) : this.internText(value)
+    return this.internRange(value, 0, value.length)
+  }
+
+  /** The id s[from, to), as intern(s.slice(from, to)) without making the substring. */
+  internRange(s: string, from: number, to: number): number {
+    const n = plainIntegerRange(s, from, to)
+    return n >= 0 ? this.internNumber(n) : this.internText(s, from, to)
   }
 
   /** A plain integer id by value. */
@@ -72,19 +77,19 @@ export class Dictionary {
     return key
   }
 
-  private internText(s: string): number {
+  private internText(s: string, from: number, to: number): number {
     if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
     if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.growTexts()
     const slots = this.textSlots
     const tags = this.textTags
     const mask = slots.length - 1
-    const h = hashUnits(s)
+    const h = hashStringRange(s, from, to)
     const tag = tagOf(h)
     let slot = h & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break
-      if (tags[slot] === tag && this.sameText(v - 1, s)) return v - 1
+      if (tags[slot] === tag && this.sameText(v - 1, s, from, to)) return v - 1
       slot = (slot + 1) & mask
     }
     const key = this.newKey()
@@ -98,28 +103,29 @@ export class Dictionary {
       this.textLength = length
     }
     this.numbers[key] = -(t + 1)
-    if (this.unitsUsed + s.length > this.units.length) {
-      const bigger = new Uint16Array(Math.max(this.units.length * 2, this.unitsUsed + s.length))
+    const length = to - from
+    if (this.unitsUsed + length > this.units.length) {
+      const bigger = new Uint16Array(Math.max(this.units.length * 2, this.unitsUsed + length))
       bigger.set(this.units.subarray(0, this.unitsUsed))
       this.units = bigger
     }
-    for (let i = 0; i < s.length; i++) this.units[this.unitsUsed + i] = s.charCodeAt(i)
+    for (let i = 0; i < length; i++) this.units[this.unitsUsed + i] = s.charCodeAt(from + i)
     this.textStart[t] = this.unitsUsed
-    this.textLength[t] = s.length
-    this.unitsUsed += s.length
+    this.textLength[t] = length
+    this.unitsUsed += length
     slots[slot] = key + 1
     tags[slot] = tag
     this.textCount++
     return key
   }
 
-  private sameText(key: number, s: string): boolean {
+  private sameText(key: number, s: string, from: number, to: number): boolean {
     const n = this.numbers[key]
     if (n >= 0) return false
     const t = -n - 1
-    if (this.textLength[t] !== s.length) return false
-    const a = this.textStart[t]
-    for (let i = 0; i < s.length; i++) if (this.units[a + i] !== s.charCodeAt(i)) return false
+    if (this.textLength[t] !== to - from) return false
+    const a = this.textStart[t] - from
+    for (let i = from; i < to; i++) if (this.units[a + i] !== s.charCodeAt(i)) return false
     return true
   }
 
@@ -195,12 +201,12 @@ function tagOf(h: number): number {
   return Math.imul(h, 0x9e3779b1) >>> 16
 }
 
-/** The value of a plain integer text (digits only, no leading zero, at most 15 digits), else -1. */
-export function plainInteger(s: string): number {
-  const len = s.length
-  if (len === 0 || len > 15 || (len > 1 && s.charCodeAt(0) === 48)) return -1
+/** The value of the plain integer text s[from, to) (digits only, no leading zero, at most 15 digits), else -1. */
+export function plainIntegerRange(s: string, from: number, to: number): number {
+  const len = to - from
+  if (len <= 0 || len > 15 || (len > 1 && s.charCodeAt(from) === 48)) return -1
   let v = 0
-  for (let i = 0; i < len; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i) - 48
     if (c < 0 || c > 9) return -1
     v = v * 10 + c

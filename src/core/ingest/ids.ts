@@ -7,9 +7,15 @@ const NULL_FIRST_CHARS = [...new Set([...NULL_TOKENS].filter((t) => t !== '').fl
 
 /** A trimmed id value that stands for "no value" (empty, or a null token that exports write). */
 export function isNullId(trimmed: string): boolean {
-  if (trimmed.length === 0) return true
-  if (trimmed.length > 9 || !NULL_FIRST_CHARS.includes(trimmed[0])) return false
-  return NULL_TOKENS.has(trimmed.toLowerCase())
+  return isNullIdRange(trimmed, 0, trimmed.length)
+}
+
+/** isNullId of s[from, to), making the substring only for the few ids that may be null tokens. */
+export function isNullIdRange(s: string, from: number, to: number): boolean {
+  const length = to - from
+  if (length <= 0) return true
+  if (length > 9 || !NULL_FIRST_CHARS.includes(s[from])) return false
+  return NULL_TOKENS.has(s.slice(from, to).toLowerCase())
 }
 
 export type IdKind = 'integer' | 'text'

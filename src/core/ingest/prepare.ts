@@ -259,6 +259,7 @@ async function readSource(options: PrepareOptions, rules: RowRules, label: strin
           rows = new RowIngest({...index, width: header.names.length, names: {user: names.user, product: names.product, event: names.event}}, rules)
         },
         onRow: (fields, line) => rows!.add(fields, line),
+        onLine: (s, from, to, line) => rows!.addLine(s, from, to, line, delimiter),
         onMalformed: (line, _text, reason) => rows!.malformed(line, reason),
         onProgress,
       },

@@ -97,6 +97,44 @@ export function scanQuotedRecord(s: string, pos: number, final: boolean, o: Scan
   }
 }
 
+/**
+ * The fields of the well-formed record s[from, to) (as scanQuotedRecord accepts it; `to` is before
+ * its terminator), split as papaparse splits it: a field that opens with a quote runs to its
+ * closing quote, "" inside standing for one quote, and spaces after the closing quote are dropped;
+ * any other field runs to the next delimiter, quotes included. Null when the record does not read
+ * that way (then papaparse has the last word).
+ */
+export function splitRecord(s: string, from: number, to: number, delimiter: string): string[] | null {
+  const fields: string[] = []
+  let i = from
+  for (;;) {
+    if (i < to && s.charCodeAt(i) === QUOTE) {
+      let k = s.indexOf('"', i + 1)
+      let escaped = false
+      while (k !== -1 && k + 1 < to && s.charCodeAt(k + 1) === QUOTE) {
+        escaped = true
+        k = s.indexOf('"', k + 2)
+      }
+      if (k === -1 || k >= to) return null
+      const value = s.slice(i + 1, k)
+      fields.push(escaped ? value.replaceAll('""', '"') : value)
+      let a = k + 1
+      while (a < to && s.charCodeAt(a) === SPACE) a++
+      if (a === to) return fields
+      if (!s.startsWith(delimiter, a)) return null
+      i = a + delimiter.length
+      continue
+    }
+    const d = s.indexOf(delimiter, i)
+    if (d === -1 || d >= to) {
+      fields.push(s.slice(i, to))
+      return fields
+    }
+    fields.push(s.slice(i, d))
+    i = d + delimiter.length
+  }
+}
+
 /** A record that ran past a line break must have the header's field count (or be padded with empties). */
 function checkWidth(fields: number, lastNonEmpty: number, spanned: number, next: number, o: ScanOptions): ScanResult {
   if (spanned > 0 && o.width > 0 && fields !== o.width && !(fields > o.width && lastNonEmpty < o.width)) {

@@ -1,7 +1,8 @@
 import {excerpt} from '../errors.js'
 import {ChunkedColumn, Growable} from '../util/growable.js'
+import {trimmedEnd, trimmedStart} from '../util/text-range.js'
 import {Dictionary, FirstText} from './dictionary.js'
-import {isNullId} from './ids.js'
+import {isNullId, isNullIdRange} from './ids.js'
 import {looksDayFirst, parseTimestampMs} from './timestamps.js'
 
 export interface DropCounts {
@@ -58,6 +59,9 @@ export const DROP_REASONS: ReadonlyArray<[DropReason, string]> = [
   ['bot', 'bot user rows'],
 ]
 
+/** Event cells addLine matches in place; a log spelling more of them has its later ones looked up by string. */
+const MAX_EVENT_CELLS = 16
+
 /** How many line numbers the report keeps for each reason (the first ones). */
 export const SAMPLE_LINES = 5
 
@@ -105,11 +109,17 @@ export class RowIngest {
   // Event cell as written → event key (-1: empty). Logs spell a handful of events, so this skips
   // trimming, lower-casing and interning per row.
   private readonly eventKeys = new Map<string, number>()
+  // The first event cells seen, for addLine to match in place without making the cell's string.
+  private readonly eventCells: string[] = []
+  private readonly eventCellKeys: number[] = []
+  private readonly fieldStarts: Int32Array
 
   constructor(
     private readonly layout: RowLayout,
     private readonly rules: RowRules,
-  ) {}
+  ) {
+    this.fieldStarts = new Int32Array(layout.width + 1)
+  }
 
   /** Counts a dropped row and keeps its line number among the first few of that reason. */
   drop(reason: DropReason, line: number): void {
@@ -160,14 +170,7 @@ export class RowIngest {
       this.drop('badTimestamp', line)
       return
     }
-    const eventCell = layout.event === -1 ? '' : fields[layout.event]
-    let e = this.eventKeys.get(eventCell)
-    if (e === undefined) {
-      const event = eventCell.trim().toLowerCase() || this.rules.defaultEvent
-      e = event ? this.events.intern(event) : -1
-      if (e > 65_535) throw new RowRejected(line, 'the event column holds more than 65,536 different values: is --event-col the right column?', true)
-      this.eventKeys.set(eventCell, e)
-    }
+    const e = this.eventKey(layout.event === -1 ? '' : fields[layout.event], line)
     if (e === -1) {
       if (strict) throw new RowRejected(line, `empty event in column "${layout.names.event}"`)
       this.drop('nullEvent', line)
@@ -195,6 +198,80 @@ export class RowIngest {
     this.product.push(p)
     this.event.push(e)
     this.tsMs.push(ts)
+  }
+
+  /** The key of an event cell as written (-1: empty), interned on first sight. */
+  private eventKey(cell: string, line: number): number {
+    let e = this.eventKeys.get(cell)
+    if (e === undefined) {
+      const event = cell.trim().toLowerCase() || this.rules.defaultEvent
+      e = event ? this.events.intern(event) : -1
+      if (e > 65_535) throw new RowRejected(line, 'the event column holds more than 65,536 different values: is --event-col the right column?', true)
+      this.eventKeys.set(cell, e)
+      if (this.eventCells.length < MAX_EVENT_CELLS) {
+        this.eventCells.push(cell)
+        this.eventCellKeys.push(e)
+      }
+    }
+    return e
+  }
+
+  /**
+   * Takes the row s[from, to), a line without quotes or line breaks, split on `delimiter`: the
+   * same as add(s.slice(from, to).split(delimiter), line), but the fields are read in place, so a
+   * row that is kept makes no string except its timestamp (and a new product's name). Any row
+   * that add() might drop or refuse is handed to add() itself, so the rules live in one place.
+   */
+  addLine(s: string, from: number, to: number, line: number, delimiter: string): void {
+    const layout = this.layout
+    const starts = this.fieldStarts
+    const width = layout.width
+    // Field k is s[starts[k], starts[k + 1] - 1).
+    starts[0] = from
+    let fields = 1
+    for (let d = s.indexOf(delimiter, from); d !== -1 && d < to; d = s.indexOf(delimiter, d + 1)) {
+      if (fields === width) return this.add(s.slice(from, to).split(delimiter), line)
+      starts[fields++] = d + 1
+    }
+    if (fields !== width) return this.add(s.slice(from, to).split(delimiter), line)
+    starts[width] = to + 1
+    const userFrom = trimmedStart(s, starts[layout.user], starts[layout.user + 1] - 1)
+    const userTo = trimmedEnd(s, userFrom, starts[layout.user + 1] - 1)
+    const productFrom = trimmedStart(s, starts[layout.product], starts[layout.product + 1] - 1)
+    const productTo = trimmedEnd(s, productFrom, starts[layout.product + 1] - 1)
+    if (isNullIdRange(s, userFrom, userTo) || isNullIdRange(s, productFrom, productTo)) return this.add(s.slice(from, to).split(delimiter), line)
+    const ts = parseTimestampMs(s.slice(starts[layout.time], starts[layout.time + 1] - 1), this.rules.dayFirst)
+    if (Number.isNaN(ts)) return this.add(s.slice(from, to).split(delimiter), line)
+    const e = layout.event === -1 ? this.eventKey('', line) : this.eventKeyAt(s, starts[layout.event], starts[layout.event + 1] - 1, line)
+    if (e === -1) return this.add(s.slice(from, to).split(delimiter), line)
+    const p = this.products.internRange(s, productFrom, productTo)
+    if (layout.name !== -1 && !this.productName.has(p)) this.setText(this.productName, p, s, starts, layout.name)
+    if (layout.category !== -1 && !this.productCategory.has(p)) this.setText(this.productCategory, p, s, starts, layout.category)
+    if (layout.brand !== -1 && !this.productBrand.has(p)) this.setText(this.productBrand, p, s, starts, layout.brand)
+    if (line !== this.expectedLine) {
+      this.lineRow.push(this.user.length)
+      this.lineBase.push(line)
+    }
+    this.expectedLine = line + 1
+    this.user.push(this.users.internRange(s, userFrom, userTo))
+    this.product.push(p)
+    this.event.push(e)
+    this.tsMs.push(ts)
+  }
+
+  /** eventKey of the cell s[from, to), matched in place against the first cells seen. */
+  private eventKeyAt(s: string, from: number, to: number, line: number): number {
+    const cells = this.eventCells
+    const length = to - from
+    for (let c = 0; c < cells.length; c++) if (cells[c].length === length && s.startsWith(cells[c], from)) return this.eventCellKeys[c]
+    return this.eventKey(s.slice(from, to), line)
+  }
+
+  /** Sets field k of a row read in place, trimmed, unless it is empty. */
+  private setText(texts: FirstText, key: number, s: string, starts: Int32Array, k: number): void {
+    const a = trimmedStart(s, starts[k], starts[k + 1] - 1)
+    const b = trimmedEnd(s, a, starts[k + 1] - 1)
+    if (b > a) texts.set(key, s.slice(a, b))
   }
 
   /** The physical line of kept row i. */

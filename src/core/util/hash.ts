@@ -15,8 +15,13 @@ export function hashNumber(x: number): number {
 
 /** FNV-1a over a string's UTF-16 code units, then a final mix. */
 export function hashUnits(s: string): number {
+  return hashStringRange(s, 0, s.length)
+}
+
+/** The same hash over s[from, to), without making the substring. */
+export function hashStringRange(s: string, from: number, to: number): number {
   let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }

@@ -5,11 +5,12 @@ import * as assert from 'uvu/assert'
 import {readCsv} from '../../../src/core/ingest/csv-reader.js'
 import {tempDir} from '../../helpers/tmp.js'
 
-async function read(path: string, delimiter: string): Promise<{rows: Array<[number, string[]]>; stats: object}> {
+async function read(path: string, delimiter: string, inPlace = false): Promise<{rows: Array<[number, string[]]>; stats: object}> {
   const rows: Array<[number, string[]]> = []
+  const onLine = inPlace ? (s: string, from: number, to: number, line: number) => rows.push([line, s.slice(from, to).split(delimiter)]) : undefined
   const stats = await readCsv(
     {kind: 'file', path},
-    {onHeader: () => {}, onRow: (fields, line) => rows.push([line, [...fields]]), onMalformed: (line) => rows.push([line, ['(malformed)']])},
+    {onHeader: () => {}, onRow: (fields, line) => rows.push([line, [...fields]]), onLine, onMalformed: (line) => rows.push([line, ['(malformed)']])},
     {delimiter},
   )
   return {rows, stats}
@@ -44,6 +45,31 @@ test('runs without quotes split line by line exactly as papaparse splits them (l
         },
       ),
       {numRuns: 150, seed: 11, endOnFailure: true},
+    )
+  } finally {
+    tmp.cleanup()
+  }
+})
+
+test('rows handed on as ranges (onLine) are the rows onRow gets, with the same lines and counts', async () => {
+  const tmp = tempDir()
+  let n = 0
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('\n', '\r\n'),
+        fc.constantFrom(',', ';', '\t'),
+        fc.array(fc.array(fc.stringMatching(/^[a-z0-9 "\r\n;,\t]{0,6}$/), {minLength: 1, maxLength: 4}), {minLength: 1, maxLength: 12}),
+        async (newline, delimiter, rows) => {
+          const body = rows.map((r) => r.map((f) => f.replaceAll(newline, ' ')).join(delimiter)).join(newline)
+          const path = tmp.file(`r${n++}.csv`, `a${delimiter}b${newline}${body}`)
+          const fields = await read(path, delimiter)
+          const ranges = await read(path, delimiter, true)
+          assert.equal(ranges.rows, fields.rows)
+          assert.equal({...ranges.stats, bytesRead: 0}, {...fields.stats, bytesRead: 0})
+        },
+      ),
+      {numRuns: 150, seed: 12, endOnFailure: true},
     )
   } finally {
     tmp.cleanup()

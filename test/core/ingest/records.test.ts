@@ -1,7 +1,9 @@
+import fc from 'fast-check'
+import Papa from 'papaparse'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {RecordSplitter, type ScanOptions, scanQuotedRecord} from '../../../src/core/ingest/records.js'
+import {RecordSplitter, type ScanOptions, scanQuotedRecord, splitRecord} from '../../../src/core/ingest/records.js'
 
 const OPTIONS: ScanOptions = {delimiter: ',', newline: '\n', width: 3, maxSpanLines: 5, maxRecordChars: 1000}
 
@@ -49,6 +51,47 @@ test('the splitter hands out well-formed runs and drops only the stray line, in 
   assert.equal(events.filter((e) => e.startsWith('bad:')), ['bad:2,"stray,b'])
   assert.is(events.findIndex((e) => e.startsWith('bad:')), 1, 'the stray line comes between the runs around it')
   assert.is(runs, '1,a,b\n3,"x\ny",c\n4,d,e')
+})
+
+test('a record the scanner accepts splits into the fields papaparse reads from it', () => {
+  let split = 0
+  fc.assert(
+    fc.property(
+      fc.constantFrom(',', ';', '\t'),
+      fc.constantFrom('\n', '\r\n'),
+      fc.array(
+        fc.oneof(
+          fc.stringMatching(/^[a-z"\t ;,]{0,5}$/),
+          fc.tuple(fc.stringMatching(/^[a-z"\r\n\t ;,]{0,6}$/), fc.constantFrom('', ' ', '  ', '\t')).map(([t, after]) => `"${t.replaceAll('"', '""')}"${after}`),
+        ),
+        {minLength: 1, maxLength: 5},
+      ),
+      (delimiter, newline, cells) => {
+        const record = cells.join(delimiter)
+        const options: ScanOptions = {delimiter, newline, width: 0, maxSpanLines: 100, maxRecordChars: 1000}
+        // The record as it sits in a run: more text follows its terminator.
+        const s = `${record}${newline}x`
+        const r = scanQuotedRecord(s, 0, true, options)
+        if (r.kind !== 'record' || r.next !== record.length + newline.length) return
+        const fields = splitRecord(s, 0, record.length, delimiter)
+        if (fields === null) return
+        split++
+        const papa = Papa.parse<string[]>(s, {delimiter, newline: newline as Papa.ParseConfig['newline'], quoteChar: '"'})
+        assert.equal(papa.errors, [])
+        assert.equal(fields, papa.data[0])
+      },
+    ),
+    {numRuns: 2000, seed: 3},
+  )
+  assert.ok(split > 1000, `only ${split} records were split`)
+})
+
+test('splitRecord: escaped quotes, empty fields, spaces after a closing quote, and what it declines', () => {
+  const s = '"a ""b""",,"" ,x"y,"c\nd"\nnext'
+  assert.equal(splitRecord(s, 0, s.indexOf('\nnext'), ','), ['a "b"', '', '', 'x"y', 'c\nd'])
+  assert.equal(splitRecord('a,', 0, 2, ','), ['a', ''])
+  assert.is(splitRecord('"a" b,c', 0, 7, ','), null)
+  assert.is(splitRecord('"a,c', 0, 4, ','), null)
 })
 
 test.run()
