@@ -53,6 +53,44 @@ test('the splitter hands out well-formed runs and drops only the stray line, in 
   assert.is(runs, '1,a,b\n3,"x\ny",c\n4,d,e')
 })
 
+test('what the splitter hands out does not depend on where the chunks break', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom('\n', '\r\n'),
+      fc.array(fc.stringMatching(/^[a-z",\r\n]{0,8}$/), {minLength: 1, maxLength: 12}),
+      fc.array(fc.integer({min: 1, max: 40}), {minLength: 1, maxLength: 20}),
+      (newline, lines, cuts) => {
+        const input = lines.join(newline)
+        const split = (pieces: string[]): string[] => {
+          const out: string[] = []
+          const splitter = new RecordSplitter({...OPTIONS, newline}, {
+            records(text, from, to) {
+              // A run is its records without the last terminator: "" is one empty line.
+              out.push(...text.slice(from, to).split(newline))
+              return 0
+            },
+            malformed(text, reason) {
+              out.push(`bad:${text}:${reason}`)
+            },
+          })
+          for (const piece of pieces) splitter.push(piece, false)
+          splitter.push('', true)
+          return out
+        }
+        const pieces: string[] = []
+        let at = 0
+        for (const cut of cuts) {
+          pieces.push(input.slice(at, at + cut))
+          at += cut
+        }
+        pieces.push(input.slice(at))
+        assert.equal(split(pieces), split([input]))
+      },
+    ),
+    {numRuns: 1000, seed: 9},
+  )
+})
+
 test('a record the scanner accepts splits into the fields papaparse reads from it', () => {
   let split = 0
   fc.assert(
