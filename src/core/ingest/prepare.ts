@@ -432,13 +432,13 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     deleteColumns(db, 'interactions.')
     bulkInsert(db, 'users', ['user_key', 'user_id'], nUsers, (i, p, at) => {
       p[at] = i
-      p[at + 1] = users.text(userKeys.keyOf[i])
-    })
+      p[at + 1] = idValue(users, userKeys.keyOf[i])
+    }, ['?', idSql(users)])
     bulkInsert(db, 'products', ['product_key', 'product_id', 'name'], nProducts, (i, p, at) => {
       p[at] = i
-      p[at + 1] = products.text(productKeyOf[i])
+      p[at + 1] = idValue(products, productKeyOf[i])
       p[at + 2] = attribute(read.productName, i) ?? null
-    })
+    }, ['?', idSql(products), '?'])
     bulkInsert(db, 'event_types', ['event_key', 'name'], eventText.length, (i, p, at) => {
       p[at] = i
       p[at + 1] = eventText[i]
@@ -493,6 +493,19 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   // small and medium stores whole and bounds the peak on tens of millions of rows.
   const result = withPragmas(db, {cache_size: -262144}, write)
   return {...result, elapsedMs: Date.now() - started}
+}
+
+/**
+ * How a dictionary's ids are bound for the TEXT id columns. When every id is a plain integer they
+ * go as numbers, and SQLite writes their text (a number bound from JS is a REAL, so it is cast to
+ * INTEGER first: 42, not "42.0"): a fifth faster than making a JS string per id at 4.3M users.
+ */
+function idSql(dict: Dictionary): string {
+  return dict.hasText ? '?' : 'CAST(? AS INTEGER)'
+}
+
+function idValue(dict: Dictionary, key: number): string | number {
+  return dict.hasText ? dict.text(key) : dict.numberOf(key)
 }
 
 /**

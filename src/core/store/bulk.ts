@@ -5,7 +5,8 @@ const ROWS_PER_STATEMENT = 500
 /**
  * Inserts n rows through one multi-row prepared statement (plus one for the tail): far fewer
  * statement executions than a row at a time. `fill(i, params, at)` writes row i's values into
- * the reused parameter array from index `at`; no object is allocated per row.
+ * the reused parameter array from index `at`; no object is allocated per row. `values` may give a
+ * column's SQL instead of `?` (e.g. `CAST(? AS INTEGER)`).
  */
 export function bulkInsert(
   db: Db,
@@ -13,9 +14,10 @@ export function bulkInsert(
   columns: readonly string[],
   n: number,
   fill: (i: number, params: unknown[], at: number) => void,
+  values: readonly string[] = columns.map(() => '?'),
 ): void {
   const width = columns.length
-  const rowSql = `(${columns.map(() => '?').join(', ')})`
+  const rowSql = `(${values.join(', ')})`
   const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `
   const full = db.prepare(head + Array.from({length: ROWS_PER_STATEMENT}, () => rowSql).join(', '))
   const params: unknown[] = Array.from({length: ROWS_PER_STATEMENT * width})
