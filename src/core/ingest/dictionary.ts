@@ -16,14 +16,14 @@ export class Dictionary {
   private units = new Uint16Array(1 << 14)
   private unitsUsed = 0
   /**
-   * Open-addressing tables of key + 1 (0 = empty), one for numbers, one for texts, each with a
-   * 16-bit tag per slot from another mix of the hash: a probe reads a key's value (a random access
-   * at tens of millions of ids) only when the tags match, not at every occupied slot it passes.
+   * Open-addressing tables, one for numbers, one for texts, of 2^b slots. A slot is 0 when empty,
+   * else key + 1 in its low b bits and, above them, 31 − b bits of another mix of the hash (a tag):
+   * a probe reads a key's value (a random access at tens of millions of ids) only when the tags
+   * match, and slot and tag are one read. A table has more slots than the dictionary has keys, so
+   * key + 1 always fits in b bits.
    */
   private numSlots = new Int32Array(1 << 12)
-  private numTags = new Uint16Array(1 << 12)
   private textSlots = new Int32Array(1 << 12)
-  private textTags = new Uint16Array(1 << 12)
   private numCount = 0
   private textCount = 0
   size = 0
@@ -56,40 +56,39 @@ export class Dictionary {
   /** A plain integer id by value. */
   internNumber(n: number): number {
     if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
-    if ((this.numCount + 1) * 10 > this.numSlots.length * 7) this.growNumbers()
+    if (mustGrow(this.numCount, this.size, this.numSlots.length)) this.growNumbers()
     const slots = this.numSlots
-    const tags = this.numTags
     const mask = slots.length - 1
+    const keyBits = 32 - Math.clz32(mask)
     const h = hashNumber(n)
-    const tag = tagOf(h)
+    const tagged = tagBits(h, keyBits)
     let slot = h & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break
-      if (tags[slot] === tag && this.numbers[v - 1] === n) return v - 1
+      if ((v & ~mask) === tagged && this.numbers[(v & mask) - 1] === n) return (v & mask) - 1
       slot = (slot + 1) & mask
     }
     const key = this.newKey()
     this.numbers[key] = n
-    slots[slot] = key + 1
-    tags[slot] = tag
+    slots[slot] = tagged | (key + 1)
     this.numCount++
     return key
   }
 
   private internText(s: string, from: number, to: number): number {
     if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
-    if ((this.textCount + 1) * 10 > this.textSlots.length * 7) this.growTexts()
+    if (mustGrow(this.textCount, this.size, this.textSlots.length)) this.growTexts()
     const slots = this.textSlots
-    const tags = this.textTags
     const mask = slots.length - 1
+    const keyBits = 32 - Math.clz32(mask)
     const h = hashStringRange(s, from, to)
-    const tag = tagOf(h)
+    const tagged = tagBits(h, keyBits)
     let slot = h & mask
     for (;;) {
       const v = slots[slot]
       if (v === 0) break
-      if (tags[slot] === tag && this.sameText(v - 1, s, from, to)) return v - 1
+      if ((v & ~mask) === tagged && this.sameText((v & mask) - 1, s, from, to)) return (v & mask) - 1
       slot = (slot + 1) & mask
     }
     const key = this.newKey()
@@ -113,8 +112,7 @@ export class Dictionary {
     this.textStart[t] = this.unitsUsed
     this.textLength[t] = length
     this.unitsUsed += length
-    slots[slot] = key + 1
-    tags[slot] = tag
+    slots[slot] = tagged | (key + 1)
     this.textCount++
     return key
   }
@@ -130,27 +128,26 @@ export class Dictionary {
   }
 
   private growNumbers(): void {
-    ;[this.numSlots, this.numTags] = this.regrow(this.numSlots.length * 2, (k) => this.numbers[k] >= 0, (k) => hashNumber(this.numbers[k]))
+    this.numSlots = this.regrow(this.numSlots.length * 2, (k) => this.numbers[k] >= 0, (k) => hashNumber(this.numbers[k]))
   }
 
   private growTexts(): void {
-    ;[this.textSlots, this.textTags] = this.regrow(this.textSlots.length * 2, (k) => this.numbers[k] < 0, (k) => this.hashKeyText(k))
+    this.textSlots = this.regrow(this.textSlots.length * 2, (k) => this.numbers[k] < 0, (k) => this.hashKeyText(k))
   }
 
   /** A table of `size` slots holding the keys that are members, inserted in key order (values read front to back). */
-  private regrow(size: number, isMember: (key: number) => boolean, hashOf: (key: number) => number): [Int32Array<ArrayBuffer>, Uint16Array<ArrayBuffer>] {
+  private regrow(size: number, isMember: (key: number) => boolean, hashOf: (key: number) => number): Int32Array<ArrayBuffer> {
     const slots = new Int32Array(size)
-    const tags = new Uint16Array(size)
     const mask = size - 1
+    const keyBits = 32 - Math.clz32(mask)
     for (let k = 0; k < this.size; k++) {
       if (!isMember(k)) continue
       const h = hashOf(k)
       let slot = h & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = k + 1
-      tags[slot] = tagOf(h)
+      slots[slot] = tagBits(h, keyBits) | (k + 1)
     }
-    return [slots, tags]
+    return slots
   }
 
   /**
@@ -160,9 +157,7 @@ export class Dictionary {
    */
   closeLookups(): void {
     this.numSlots = new Int32Array(0)
-    this.numTags = new Uint16Array(0)
     this.textSlots = new Int32Array(0)
-    this.textTags = new Uint16Array(0)
   }
 
   /** Whether any id was kept as text (not a plain integer). */
@@ -192,13 +187,21 @@ export class Dictionary {
 
   /** Bytes held, for memory reports. */
   get bytes(): number {
-    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.numTags.byteLength + this.textSlots.byteLength + this.textTags.byteLength
+    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.textSlots.byteLength
   }
 }
 
-/** A slot's tag: 16 bits of a second mix of the hash, so they are not the bits that chose the slot. */
-function tagOf(h: number): number {
-  return Math.imul(h, 0x9e3779b1) >>> 16
+/**
+ * The tag of hash h in a table of 2^keyBits slots, in place above the key: the top 31 − keyBits bits
+ * of a second mix of the hash, so they are not the bits that chose the slot.
+ */
+function tagBits(h: number, keyBits: number): number {
+  return ((Math.imul(h, 0x9e3779b1) >>> (keyBits + 1)) << keyBits) | 0
+}
+
+/** Whether a table of `slots` must grow before a new key: past 70% full, or too small to hold key + 1 of the next key. */
+function mustGrow(count: number, keys: number, slots: number): boolean {
+  return (count + 1) * 10 > slots * 7 || keys + 2 > slots
 }
 
 /** The value of the plain integer text s[from, to) (digits only, no leading zero, at most 15 digits), else -1. */
