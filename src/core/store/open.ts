@@ -92,21 +92,32 @@ function isEmptyDatabase(db: Db): boolean {
 
 /**
  * Closes a store a command wrote to. When no other connection has it open, the log is folded into
- * the file and the store goes back to a rollback journal, so the file at rest is self-contained:
- * it can be copied, or served from a read-only folder. With a server reading it, it stays in WAL
- * mode (the switch needs the store to itself) and that is fine too.
+ * the file and the store goes back to a rollback journal (leaveWal), so the file at rest is
+ * self-contained: it can be copied, or served from a read-only folder. With a server reading it,
+ * it stays in WAL mode (the switch needs the store to itself) and that is fine too.
  */
 export function closeStore(db: Db): void {
-  if (db.open && !db.readonly && !db.inTransaction) {
-    try {
-      db.pragma('busy_timeout = 0')
-      db.pragma('wal_checkpoint(TRUNCATE)')
-      db.pragma('journal_mode = DELETE')
-    } catch {
-      // another connection holds the store: it stays in WAL mode
-    }
-  }
+  if (db.open && !db.readonly && !db.inTransaction) leaveWal(db)
   if (db.open) db.close()
+}
+
+/**
+ * Takes the store out of WAL mode if no other connection has it open: the log is folded into the
+ * file and later writes go once, to the file, with a rollback journal (in WAL mode a page is
+ * written to the log and again to the file when the log is folded in). Returns whether it did.
+ */
+export function leaveWal(db: Db): boolean {
+  const timeout = db.pragma('busy_timeout', {simple: true}) as number
+  try {
+    db.pragma('busy_timeout = 0')
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    return db.pragma('journal_mode = DELETE', {simple: true}) === 'delete'
+  } catch {
+    // another connection holds the store: it stays in WAL mode
+    return false
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`)
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 import {RecsysError} from '../../../src/core/errors.js'
 import {prepareDataset, type PrepareOptions} from '../../../src/core/ingest/prepare.js'
 import {loadDataset} from '../../../src/core/store/dataset.js'
-import type {Db} from '../../../src/core/store/open.js'
+import {type Db, openStore} from '../../../src/core/store/open.js'
 import {storeSuite} from '../../helpers/store-suite.js'
 import {REES46, tempDir} from '../../helpers/tmp.js'
 
@@ -71,6 +71,25 @@ Prepare('cleans, sorts by time and counts every drop reason', async (ctx) => {
   assert.equal(users, ['2', '4', '1'], 'dense keys in time order, ids kept as text')
   const name = ctx.db.prepare("SELECT name FROM products WHERE product_id = '10'").pluck().get()
   assert.is(name, 'Desk Lamp')
+})
+
+Prepare('the dataset is written with a rollback journal when prepare has the store alone, in WAL mode beside a reader, which keeps its snapshot', async (ctx) => {
+  await prepareText(ctx, `${HEADER}1,10,Lamp,cart,2022-10-01\n`)
+  assert.is(ctx.db.pragma('journal_mode', {simple: true}), 'delete')
+  ctx.db.pragma('journal_mode = WAL')
+  const path = ctx.db.name
+  const reader = openStore(path, {readonly: true})
+  try {
+    reader.exec('BEGIN')
+    const before = reader.prepare('SELECT rows FROM datasets ORDER BY version DESC LIMIT 1').pluck().get()
+    await prepareText(ctx, `${HEADER}1,10,Lamp,cart,2022-10-01\n2,11,Mug,cart,2022-10-02\n`)
+    assert.is(ctx.db.pragma('journal_mode', {simple: true}), 'wal')
+    assert.is(reader.prepare('SELECT rows FROM datasets ORDER BY version DESC LIMIT 1').pluck().get(), before)
+    reader.exec('COMMIT')
+    assert.is(reader.prepare('SELECT rows FROM datasets ORDER BY version DESC LIMIT 1').pluck().get(), 2)
+  } finally {
+    reader.close()
+  }
 })
 
 Prepare('real-file mess: BOM, CRLF, quoted commas/quotes/newlines, blank lines, index column, cut-off last line', async (ctx) => {
