@@ -1,0 +1,64 @@
+import fc from 'fast-check'
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+
+import {pairCsr, transposeCsr} from '../../../src/core/matrix/csr.js'
+
+/** The pairs by brute force: per row, its distinct columns ascending, weights summed in input order, latest time. */
+function reference(rows: number[], cols: number[], weights: number[], ts: number[], nRows: number, from: number, to: number) {
+  const byRow = Array.from({length: nRows}, () => new Map<number, {w: number; t: number}>())
+  for (let i = from; i < to; i++) {
+    const m = byRow[rows[i]]
+    const cell = m.get(cols[i])
+    if (cell) {
+      cell.w = Math.fround(cell.w + weights[i])
+      cell.t = Math.max(cell.t, ts[i])
+    } else m.set(cols[i], {w: Math.fround(weights[i]), t: ts[i]})
+  }
+  return byRow.map((m) => [...m].sort((a, b) => a[0] - b[0]))
+}
+
+function rowsOf(csr: {nRows: number; offsets: Int32Array; cols: Int32Array; weight?: Float32Array; lastTs?: Float64Array}) {
+  return Array.from({length: csr.nRows}, (_, r) => {
+    const out: Array<[number, {w: number; t: number}]> = []
+    for (let j = csr.offsets[r]; j < csr.offsets[r + 1]; j++) out.push([csr.cols[j], {w: csr.weight![j], t: csr.lastTs![j]}])
+    return out
+  })
+}
+
+test('pairCsr: distinct pairs per row, columns ascending, weights summed in input order and the latest time kept', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({min: 1, max: 6}),
+      fc.integer({min: 1, max: 40}),
+      // Few rows and many entries, so that some rows hold long runs of entries.
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength: 400}),
+      fc.nat(),
+      (nRows, nCols, entries, cut) => {
+        const rows = entries.map((e) => e[0] % nRows)
+        const cols = entries.map((e) => e[1] % nCols)
+        const weights = entries.map((e) => e[2])
+        const ts = entries.map((e) => e[3])
+        const from = entries.length === 0 ? 0 : cut % entries.length
+        const csr = pairCsr(Int32Array.from(rows), Int32Array.from(cols), nRows, nCols, from, entries.length, {weights: Float64Array.from(weights), tsMs: Float64Array.from(ts)})
+        const want = reference(rows, cols, weights, ts, nRows, from, entries.length)
+        assert.equal(rowsOf(csr), want)
+        // The transpose holds the same pairs, column-major, each new row ascending.
+        const t = transposeCsr(csr, nCols)
+        const back = Array.from({length: nCols}, () => [] as Array<[number, {w: number; t: number}]>)
+        want.forEach((pairs, r) => pairs.forEach(([c, v]) => back[c].push([r, v])))
+        assert.equal(rowsOf(t), back)
+      },
+    ),
+    {numRuns: 300, seed: 21},
+  )
+})
+
+test('pairCsr without aggregates keeps the pairs only', () => {
+  const csr = pairCsr(Int32Array.from([1, 0, 1, 1]), Int32Array.from([2, 0, 0, 2]), 2, 3, 0, 4)
+  assert.equal([...csr.offsets], [0, 1, 3])
+  assert.equal([...csr.cols], [0, 0, 2])
+  assert.is(csr.weight, undefined)
+})
+
+test.run()
