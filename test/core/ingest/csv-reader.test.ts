@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import Papa from 'papaparse'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
@@ -16,7 +17,8 @@ async function read(path: string, delimiter: string, inPlace = false): Promise<{
   return {rows, stats}
 }
 
-test('runs without quotes split line by line exactly as papaparse splits them (lone \\r and \\n in CRLF files included)', async () => {
+/** A property over generated files: a header "a,b" and rows of fields drawn from `cell`, with CRLF or LF. */
+async function eachFile(seed: number, cell: RegExp, check: (path: string, body: string, newline: string, delimiter: string) => Promise<void>): Promise<void> {
   const tmp = tempDir()
   let n = 0
   try {
@@ -24,56 +26,36 @@ test('runs without quotes split line by line exactly as papaparse splits them (l
       fc.asyncProperty(
         fc.constantFrom('\n', '\r\n'),
         fc.constantFrom(',', ';', '\t'),
-        fc.array(fc.array(fc.stringMatching(/^[a-z0-9 \r\n;,\t]{0,6}$/), {minLength: 1, maxLength: 4}), {minLength: 1, maxLength: 12}),
+        fc.array(fc.array(fc.stringMatching(cell), {minLength: 1, maxLength: 4}), {minLength: 1, maxLength: 12}),
         async (newline, delimiter, rows) => {
           // The header's newline decides the file's; fields may hold the other break characters.
           const body = rows.map((r) => r.map((f) => f.replaceAll(newline, ' ')).join(delimiter)).join(newline)
-          const text = `a${delimiter}b${newline}${body}`
-          const plain = await read(tmp.file(`p${n}.csv`, text), delimiter)
-          // A quoted first row puts the run of lines after it through papaparse.
-          const quoted = await read(tmp.file(`q${n++}.csv`, text.replace(newline, `${newline}"q"${delimiter}z${newline}`)), delimiter)
-          assert.equal(quoted.rows[0], [2, ['q', 'z']])
-          assert.equal(
-            plain.rows.map(([line, fields]) => [line + 1, fields]),
-            quoted.rows.slice(1),
-          )
-          const {rows: qRows, lines: qLines, ...q} = quoted.stats as {rows: number; lines: number}
-          const {rows: pRows, lines: pLines, ...p} = plain.stats as {rows: number; lines: number}
-          assert.equal({...p, bytesRead: 0, totalBytes: 0}, {...q, bytesRead: 0, totalBytes: 0})
-          assert.is(qRows, pRows + 1)
-          assert.is(qLines, pLines + 1)
+          await check(tmp.file(`f${n++}.csv`, `a${delimiter}b${newline}${body}`), body, newline, delimiter)
         },
       ),
-      {numRuns: 150, seed: 11, endOnFailure: true},
+      {numRuns: 150, seed, endOnFailure: true},
     )
   } finally {
     tmp.cleanup()
   }
+}
+
+test('lines without quotes split exactly as papaparse splits them (lone \\r and \\n in CRLF files included)', async () => {
+  await eachFile(11, /^[a-z0-9 \r\n;,\t]{0,6}$/, async (path, body, newline, delimiter) => {
+    const papa = Papa.parse<string[]>(body, {delimiter, newline: newline as Papa.ParseConfig['newline']})
+    // The reader skips blank lines (one field of spaces, no line break in it); papaparse keeps them.
+    const expected = papa.data.filter((fields) => !(fields.length === 1 && fields[0].trim() === '' && !fields[0].includes('\n')))
+    assert.equal((await read(path, delimiter)).rows.map(([, fields]) => fields), expected)
+  })
 })
 
 test('rows handed on as ranges (onLine) are the rows onRow gets, with the same lines and counts', async () => {
-  const tmp = tempDir()
-  let n = 0
-  try {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('\n', '\r\n'),
-        fc.constantFrom(',', ';', '\t'),
-        fc.array(fc.array(fc.stringMatching(/^[a-z0-9 "\r\n;,\t]{0,6}$/), {minLength: 1, maxLength: 4}), {minLength: 1, maxLength: 12}),
-        async (newline, delimiter, rows) => {
-          const body = rows.map((r) => r.map((f) => f.replaceAll(newline, ' ')).join(delimiter)).join(newline)
-          const path = tmp.file(`r${n++}.csv`, `a${delimiter}b${newline}${body}`)
-          const fields = await read(path, delimiter)
-          const ranges = await read(path, delimiter, true)
-          assert.equal(ranges.rows, fields.rows)
-          assert.equal({...ranges.stats, bytesRead: 0}, {...fields.stats, bytesRead: 0})
-        },
-      ),
-      {numRuns: 150, seed: 12, endOnFailure: true},
-    )
-  } finally {
-    tmp.cleanup()
-  }
+  await eachFile(12, /^[a-z0-9 "\r\n;,\t]{0,6}$/, async (path, _body, _newline, delimiter) => {
+    const fields = await read(path, delimiter)
+    const ranges = await read(path, delimiter, true)
+    assert.equal(ranges.rows, fields.rows)
+    assert.equal({...ranges.stats, bytesRead: 0}, {...fields.stats, bytesRead: 0})
+  })
 })
 
 test.run()
