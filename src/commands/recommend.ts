@@ -55,7 +55,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     control: Flags.string({description: 'holdout: control from within the audience; random: a control arm of the same size from users outside it (model vs random targeting).', options: ['holdout', 'random'], default: 'holdout', helpGroup: 'CAMPAIGN'}),
     'exclude-users': Flags.string({description: 'File of customer ids never to target (one per line).', helpGroup: 'CAMPAIGN'}),
     'exclude-products': Flags.string({description: 'File of product ids to leave out of a batch (out of stock, discontinued).', helpGroup: 'CAMPAIGN'}),
-    'min-score': Flags.string({description: 'End each audience where the score falls below this.', helpGroup: 'CAMPAIGN'}),
+    'min-score': Flags.string({description: 'End each audience where the score falls below this (0 to 1: the best user of an audience scores 1).', helpGroup: 'CAMPAIGN'}),
     'max-audiences-per-user': Flags.integer({description: 'A user appears in at most this many audiences of the export.', min: 1, helpGroup: 'CAMPAIGN'}),
     dedupe: Flags.boolean({description: 'Each user once, under the product that ranks them highest.', default: false, helpGroup: 'CAMPAIGN'}),
     'treatment-only': Flags.boolean({description: 'With --holdout: write only the treatment rows (the users to contact); the control group is recorded in the store for the report.', default: false, helpGroup: 'CAMPAIGN'}),
@@ -81,7 +81,11 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     const holdout = flags.holdout === undefined ? undefined : parseHoldout(flags.holdout)
     if (flags.holdout !== undefined && holdout === undefined) throw new RecsysError('USAGE', `--holdout ${excerpt(flags.holdout, 20)} must be a share from 1% to 50%`, 'Pass e.g. --holdout 10%.')
     const minScore = flags['min-score'] === undefined ? undefined : flags['min-score'].trim() === '' ? Number.NaN : Number(flags['min-score'])
-    if (minScore !== undefined && !Number.isFinite(minScore)) throw new RecsysError('USAGE', `--min-score must be a number (got ${excerpt(flags['min-score']!, 20)})`, 'Pass e.g. --min-score 0.2.')
+    // Every ranking's scores are scaled into [0, 1] (1: the best user for the product), so a bound
+    // outside it would keep everyone or no one.
+    if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) {
+      throw new RecsysError('USAGE', `--min-score must be a number from 0 to 1 (got ${excerpt(flags['min-score']!, 20)})`, 'Scores are scaled so the best user of each audience scores 1: pass e.g. --min-score 0.2.')
+    }
     const campaignMode = holdout !== undefined || flags.campaign !== undefined || flags.control === 'random'
     if (flags['treatment-only'] && !campaignMode) throw new RecsysError('USAGE', '--treatment-only needs a campaign split', 'Add --holdout 10% (and --campaign NAME).')
     const rules: ExportRules = {

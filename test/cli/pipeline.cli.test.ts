@@ -75,7 +75,7 @@ E2E('recommend: table, JSON with the API keys, and a CSV that round-trips throug
   for (let i = 1; i < parsed.data.length; i++) assert.ok(Number(parsed.data[i].score) <= Number(parsed.data[i - 1].score))
 })
 
-E2E('n is checked against --max-n, and a table too long to read is refused with a hint', (ctx) => {
+E2E('n is checked against --max-n, --min-score against [0, 1], and a table too long to read is refused with a hint', (ctx) => {
   const productId = storeQuery(ctx.db, (db) => db.prepare('SELECT product_id FROM products LIMIT 1').pluck().get() as string)
   const big = runCli(['recommend', productId, '-n', '5000', '--db', ctx.db])
   assert.is(big.code, 2)
@@ -83,6 +83,11 @@ E2E('n is checked against --max-n, and a table too long to read is refused with 
   const long = runCli(['recommend', productId, '-n', '5000', '--max-n', '5000', '--db', ctx.db])
   assert.is(long.code, 2)
   assert.match(long.stderr, /too long to read.*\nTry this: Use --format csv/)
+  for (const bad of ['1.5', '-0.1', 'x']) {
+    const score = runCli(['recommend', productId, '--min-score', bad, '--db', ctx.db])
+    assert.is(score.code, 2, bad)
+    assert.match(score.stderr, /--min-score must be a number from 0 to 1/)
+  }
   const csv = runCli(['recommend', productId, '-n', '5000', '--max-n', '5000', '--format', 'csv', '--db', ctx.db])
   assert.is(csv.code, 0)
   assert.is(csv.stdout.trim().split('\r\n').length, 5001)
