@@ -107,6 +107,13 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
     } else callbacks.onRow(fields, rowLine)
   }
 
+  /** Records as papaparse reads them; a row it reports an error in is counted as malformed. */
+  const takeParsed = (text: string): void => {
+    const result = parse(text)
+    const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
+    result.data.forEach((fields, i) => take(fields, countBreaks(fields, lineBreak), bad?.has(i) ?? false))
+  }
+
   const sink = {
     records(s: string, from: number, to: number): number {
       if (from === to) {
@@ -130,19 +137,13 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
           const r = scanQuotedRecord(s, pos, true, scan!)
           if (r.kind !== 'record') {
             // Not expected (the splitter accepted this run): papaparse reads the rest as it sees it.
-            const result = parse(s.slice(pos, to))
-            const bad = result.errors.length > 0 ? new Set(result.errors.map((e) => e.row)) : undefined
-            result.data.forEach((fields, i) => take(fields, countBreaks(fields, lineBreak), bad?.has(i) ?? false))
+            takeParsed(s.slice(pos, to))
             break
           }
           end = Math.min(to, s.startsWith(newline, r.next - newline.length) ? r.next - newline.length : r.next)
           const fields = splitRecord(s, pos, end, delimiter)
           if (fields) take(fields, countBreaks(fields, lineBreak), false)
-          else {
-            const result = parse(s.slice(pos, end))
-            const bad = result.errors.length > 0
-            for (const fields of result.data) take(fields, countBreaks(fields, lineBreak), bad)
-          }
+          else takeParsed(s.slice(pos, end))
         } else {
           const d = onLine ? s.indexOf(delimiter, pos) : -1
           if (d !== -1 && d < end && !(splitsLines && s.lastIndexOf(lineBreak, end - 1) >= pos)) {

@@ -223,6 +223,11 @@ export class RowIngest {
    * that add() might drop or refuse is handed to add() itself, so the rules live in one place.
    */
   addLine(s: string, from: number, to: number, line: number, delimiter: string): void {
+    if (!this.keepInPlace(s, from, to, line, delimiter)) this.add(s.slice(from, to).split(delimiter), line)
+  }
+
+  /** Keeps the row s[from, to) read in place and returns true, or returns false (having kept nothing) when add() must decide. */
+  private keepInPlace(s: string, from: number, to: number, line: number, delimiter: string): boolean {
     const layout = this.layout
     const starts = this.fieldStarts
     const width = layout.width
@@ -230,20 +235,20 @@ export class RowIngest {
     starts[0] = from
     let fields = 1
     for (let d = s.indexOf(delimiter, from); d !== -1 && d < to; d = s.indexOf(delimiter, d + 1)) {
-      if (fields === width) return this.add(s.slice(from, to).split(delimiter), line)
+      if (fields === width) return false
       starts[fields++] = d + 1
     }
-    if (fields !== width) return this.add(s.slice(from, to).split(delimiter), line)
+    if (fields !== width) return false
     starts[width] = to + 1
     const userFrom = trimmedStart(s, starts[layout.user], starts[layout.user + 1] - 1)
     const userTo = trimmedEnd(s, userFrom, starts[layout.user + 1] - 1)
     const productFrom = trimmedStart(s, starts[layout.product], starts[layout.product + 1] - 1)
     const productTo = trimmedEnd(s, productFrom, starts[layout.product + 1] - 1)
-    if (isNullIdRange(s, userFrom, userTo) || isNullIdRange(s, productFrom, productTo)) return this.add(s.slice(from, to).split(delimiter), line)
+    if (isNullIdRange(s, userFrom, userTo) || isNullIdRange(s, productFrom, productTo)) return false
     const ts = parseTimestampMs(s.slice(starts[layout.time], starts[layout.time + 1] - 1), this.rules.dayFirst)
-    if (Number.isNaN(ts)) return this.add(s.slice(from, to).split(delimiter), line)
+    if (Number.isNaN(ts)) return false
     const e = layout.event === -1 ? this.eventKey('', line) : this.eventKeyAt(s, starts[layout.event], starts[layout.event + 1] - 1, line)
-    if (e === -1) return this.add(s.slice(from, to).split(delimiter), line)
+    if (e === -1) return false
     const p = this.products.internRange(s, productFrom, productTo)
     if (layout.name !== -1 && !this.productName.has(p)) this.setText(this.productName, p, s, starts, layout.name)
     if (layout.category !== -1 && !this.productCategory.has(p)) this.setText(this.productCategory, p, s, starts, layout.category)
@@ -257,6 +262,7 @@ export class RowIngest {
     this.product.push(p)
     this.event.push(e)
     this.tsMs.push(ts)
+    return true
   }
 
   /** eventKey of the cell s[from, to), matched in place against the first cells seen. */
