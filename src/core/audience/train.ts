@@ -15,7 +15,7 @@ import {fitHybrid, hybridGrid, type HybridWeights} from '../rankings/hybrid.js'
 import {type FitContext, fitRanking} from '../rankings/registry.js'
 import {readColumn, writeColumn} from '../store/columns.js'
 import {type Dataset, loadDataset} from '../store/dataset.js'
-import {type Db, leaveWal} from '../store/open.js'
+import type {Db} from '../store/open.js'
 import {latestRun, recordRun, requireFreshRun} from '../store/runs.js'
 import {bulkInsert} from '../store/bulk.js'
 import {createRng} from '../util/rng.js'
@@ -498,8 +498,6 @@ export async function runTrain(db: Db, options: TrainOptions = {}): Promise<Trai
     evaluation: outcome?.evaluation ?? null,
     meta,
   }
-  // With the store to itself, the model is written once, with a rollback journal (see leaveWal).
-  leaveWal(db)
   db.transaction(() => {
     // Catalog products without history get keys after the data's products.
     db.prepare('DELETE FROM products WHERE product_key >= ?').run(data.nProducts)

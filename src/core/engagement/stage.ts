@@ -1,7 +1,7 @@
 import {isoDateTime, utcDay} from '../ingest/timestamps.js'
 import {writeColumn} from '../store/columns.js'
 import {loadDataset} from '../store/dataset.js'
-import {type Db, leaveWal} from '../store/open.js'
+import type {Db} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
 import {writeFileAtomically} from '../util/atomic-file.js'
 import {writeFeaturesCsv} from './export.js'
@@ -90,8 +90,6 @@ export function runFeatures(db: Db, options: EngagementOptions & {top?: number; 
   }
   // The CSV first: a file that cannot be written leaves the store as it was.
   const rows = options.out ? writeFileAtomically(options.out, (write) => writeFeaturesCsv(db, f, write, options.rawCsv)) : undefined
-  // With the store to itself, the features are written once, with a rollback journal (see leaveWal).
-  leaveWal(db)
   db.transaction(() => {
     writeColumn(db, 'features.engagement', f.engagement)
     writeColumn(db, 'features.ranked_users', ranked)

@@ -3,7 +3,7 @@ import {availableParallelism} from 'node:os'
 import {excerpt, RecsysError} from '../errors.js'
 import {ColumnWriter, deleteColumns} from '../store/columns.js'
 import {bulkInsert} from '../store/bulk.js'
-import {type Db, leaveWal, withPragmas} from '../store/open.js'
+import {type Db, withPragmas} from '../store/open.js'
 import {recordRun} from '../store/runs.js'
 import {DATASET_INDEX_NAMES, DATASET_INDEXES} from '../store/schema.js'
 import {releaseGarbage} from '../util/memory.js'
@@ -489,10 +489,10 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     })
     return full
   })
-  // The dataset is the largest write of any stage: with the store to itself it is written once,
-  // with a rollback journal, rather than to the WAL and then the file (50M rows: 228 s → 212 s).
-  // With a server reading the store it stays in WAL mode, and the server keeps its snapshot.
-  leaveWal(db)
+  // The write stays in WAL mode, although a rollback journal would write each page once (50M rows:
+  // 228 s → 212 s): a write killed by Ctrl-C leaves a rollback journal that a read-only connection
+  // (recommend, serve) cannot roll back, so the store would be unreadable until a writer opens it.
+  // A killed WAL write leaves frames no reader looks at.
   // A large page cache spills fewer pages mid-write, but it is memory: 256 MiB keeps small and
   // medium stores whole and bounds the peak on tens of millions of rows.
   const result = withPragmas(db, {cache_size: -262144}, write)

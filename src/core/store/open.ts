@@ -103,8 +103,8 @@ export function closeStore(db: Db): void {
 
 /**
  * Takes the store out of WAL mode if no other connection has it open: the log is folded into the
- * file and later writes go once, to the file, with a rollback journal (in WAL mode a page is
- * written to the log and again to the file when the log is folded in). Returns whether it did.
+ * file. Returns whether it did. Only for a store at rest: a write in rollback-journal mode that is
+ * killed leaves a journal a read-only connection cannot roll back.
  */
 export function leaveWal(db: Db): boolean {
   const timeout = db.pragma('busy_timeout', {simple: true}) as number

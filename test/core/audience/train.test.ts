@@ -53,27 +53,6 @@ Train('the choice: the best by NDCG@10, unless a simpler ranking’s paired inte
   assert.match(close.reason, /includes zero/)
 })
 
-Train('features and train write with a rollback journal when the store is theirs alone, and stay in WAL mode beside a reader', async (c) => {
-  const db = await store(c, (w) => generateReferenceCsv({rows: 3000, seed: 2}, w))
-  const mode = (): unknown => db.pragma('journal_mode', {simple: true})
-  try {
-    db.pragma('journal_mode = WAL')
-    const reader = openStore(db.name, {readonly: true})
-    reader.prepare('SELECT count(*) FROM datasets').get()
-    runFeatures(db)
-    await runTrain(db, {ranker: 'engagement', skipEval: true})
-    assert.is(mode(), 'wal', 'a reader holds the store')
-    reader.close()
-    runFeatures(db)
-    assert.is(mode(), 'delete')
-    db.pragma('journal_mode = WAL')
-    await runTrain(db, {ranker: 'engagement', skipEval: true})
-    assert.is(mode(), 'delete')
-  } finally {
-    db.close()
-  }
-})
-
 Train('auto ships a per-product ranking on a shop with planted taste groups, with the JSON contract', async (c) => {
   const db = await store(c, (w) => generateLoyalCsv({rows: 20_000, seed: 3}, w))
   try {
