@@ -32,7 +32,7 @@ test('pairCsr: distinct pairs per row, columns ascending, weights summed in inpu
       fc.integer({min: 1, max: 6}),
       fc.integer({min: 1, max: 40}),
       // Few rows and many entries, so that some rows hold long runs of entries.
-      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength: 400}),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength: 400, size: 'max'}),
       fc.nat(),
       (nRows, nCols, entries, cut) => {
         const rows = entries.map((e) => e[0] % nRows)
@@ -51,6 +51,34 @@ test('pairCsr: distinct pairs per row, columns ascending, weights summed in inpu
       },
     ),
     {numRuns: 300, seed: 21},
+  )
+})
+
+test('pairCsr and transposeCsr over many rows and columns: partitions of keys, then runs, give the same pairs', () => {
+  // Past 256 keys the entries are partitioned by the high bits of their row (and, in the
+  // transpose, of their column) before the counting sort: partition edges must not show.
+  fc.assert(
+    fc.property(
+      fc.integer({min: 200, max: 5000}),
+      fc.integer({min: 200, max: 5000}),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength: 1500, size: 'max'}),
+      fc.nat({max: 40}),
+      (nRows, nCols, entries, hot) => {
+        // Some entries crowd into one row (a popular product) so that long runs occur as well.
+        const rows = entries.map((e, i) => (i % 7 === 0 ? (hot * 97) % nRows : e[0] % nRows))
+        const cols = entries.map((e) => e[1] % nCols)
+        const weights = entries.map((e) => e[2])
+        const ts = entries.map((e) => e[3])
+        const csr = pairCsr(Int32Array.from(rows), Int32Array.from(cols), nRows, nCols, 0, entries.length, {weights: Float64Array.from(weights), tsMs: Float64Array.from(ts)})
+        const want = reference(rows, cols, weights, ts, nRows, 0, entries.length)
+        assert.equal(rowsOf(csr), want)
+        const t = transposeCsr(csr, nCols)
+        const back = Array.from({length: nCols}, () => [] as Array<[number, {w: number; t: number}]>)
+        want.forEach((pairs, r) => pairs.forEach(([c, v]) => back[c].push([r, v])))
+        assert.equal(rowsOf(t), back)
+      },
+    ),
+    {numRuns: 150, seed: 22},
   )
 })
 
