@@ -1,12 +1,16 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {hugePageEnv, wantsHugePages} from '../../src/cli/huge-pages.js'
+import {spawn, spawnSync} from 'node:child_process'
+import {join} from 'node:path'
+
+import {hugePageEnv, transparentHugePageMode, wantsHugePages} from '../../src/cli/huge-pages.js'
+import {REPO_ROOT} from '../helpers/tmp.js'
 
 const madvise = (): string => 'madvise'
 
 test('the heavy stages ask for huge pages on Linux when the kernel gives them on request', () => {
-  for (const command of ['prepare', 'explore', 'cf-attempt', 'features', 'train', 'pipeline', 'bench']) {
+  for (const command of ['explore', 'cf-attempt', 'features', 'train', 'bench']) {
     assert.ok(wantsHugePages([command, '--db', 'x.db'], {}, 'linux', madvise), command)
   }
   assert.ok(wantsHugePages(['--json', 'train'], {}, 'linux', madvise), 'flags before the command')
@@ -15,6 +19,8 @@ test('the heavy stages ask for huge pages on Linux when the kernel gives them on
 test('nothing changes elsewhere: light commands, other systems, other kernel modes, the user’s own setting', () => {
   assert.not.ok(wantsHugePages(['recommend', '42'], {}, 'linux', madvise), 'recommend starts without the extra process')
   assert.not.ok(wantsHugePages(['serve'], {}, 'linux', madvise))
+  assert.not.ok(wantsHugePages(['prepare', 'x.csv'], {}, 'linux', madvise), 'prepare keeps its memory bound without them')
+  assert.not.ok(wantsHugePages(['pipeline', 'x.csv'], {}, 'linux', madvise), 'nor does pipeline, which runs prepare')
   assert.not.ok(wantsHugePages(['--help'], {}, 'linux', madvise), 'no command')
   assert.not.ok(wantsHugePages(['train'], {}, 'darwin', madvise))
   for (const mode of ['always', 'never', 'unknown']) assert.not.ok(wantsHugePages(['train'], {}, 'linux', () => mode), mode)
@@ -28,6 +34,38 @@ test('the request is added to the tunables already set, not put in their place',
   const env = {PATH: '/bin'}
   assert.is(hugePageEnv(env).PATH, '/bin')
   assert.is((env as NodeJS.ProcessEnv).GLIBC_TUNABLES, undefined, 'the given environment is not changed')
+})
+
+/** Processes whose command line holds `marker`, other than pgrep itself. */
+function processesWith(marker: string): number[] {
+  const r = spawnSync('pgrep', ['-f', '--', marker], {encoding: 'utf8'})
+  return r.stdout.split('\n').filter(Boolean).map(Number)
+}
+
+test('through the child: a heavy stage’s exit code comes back, and a signal to the parent reaches the child', async () => {
+  if (!wantsHugePages(['train'], process.env) || spawnSync('pgrep', ['--version']).error) {
+    console.log(`  (skipped: no child here, transparent huge pages are "${transparentHugePageMode()}", or no pgrep)`)
+    return
+  }
+  const run = join(REPO_ROOT, 'bin/run.js')
+  const args = [run, 'train', '--db', join(REPO_ROOT, 'no-such-store.db')]
+  const failed = spawnSync(process.execPath, args, {encoding: 'utf8'})
+  const direct = spawnSync(process.execPath, args, {encoding: 'utf8', env: {...process.env, RECSYS_HUGE_PAGES: '0'}})
+  assert.ok(failed.status !== 0)
+  assert.is(failed.status, direct.status, 'the child’s exit code is the command’s, as without the child')
+  assert.is(failed.stderr, direct.stderr)
+  assert.match(failed.stderr, /no-such-store\.db/)
+  // A bench long enough to be interrupted; the seed marks its processes.
+  const marker = '--seed=918273645'
+  const child = spawn(process.execPath, [run, 'bench', '--rows', '200000', '--runs', '3', marker], {stdio: 'ignore'})
+  const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])))
+  for (let i = 0; i < 100 && processesWith(marker).length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(processesWith(marker).length >= 2, 'the command runs in a child of its own')
+  child.kill('SIGTERM')
+  const [code, signal] = await exited
+  assert.is(signal ?? String(code), 'SIGTERM', 'the parent ends by the child’s signal')
+  for (let i = 0; i < 100 && processesWith(marker).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(processesWith(marker), [], 'no process is left behind')
 })
 
 test.run()
