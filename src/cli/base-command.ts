@@ -4,6 +4,7 @@ import {excerpt, isRecsysError, RecsysError} from '../core/errors.js'
 import {type Db, DEFAULT_DB_PATH} from '../core/store/open.js'
 import {type StoreMode, useStore} from '../core/store/session.js'
 import {Progress} from './progress.js'
+import {terminalWidth, wrapProse} from './render/format.js'
 import {paint} from './render/style.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -107,7 +108,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Human output only: stays silent under --json. */
   protected say(text: string): void {
-    if (!this.jsonEnabled()) this.log(text)
+    if (!this.jsonEnabled()) this.log(wrapProse(text, terminalWidth()))
   }
 
   /** Progress and notices: stderr, never under --json. */

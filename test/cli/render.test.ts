@@ -2,6 +2,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {renderAudience} from '../../src/cli/render/audience.js'
+import {fittedWidths, keyValues, table, wrapProse} from '../../src/cli/render/format.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
 import type {AudienceAnswer} from '../../src/core/audience/answer.js'
 
@@ -34,6 +35,71 @@ test('an audience table never sends control characters from the data to the term
   const text = renderAudience(answer).replace(/\u001b\[[0-9;]*m/g, '')
   assert.not.match(text, /\u001b|\u0007/)
   assert.match(text, /X\\x1b\]0;pwned\\x07/)
+})
+
+/** The widest line of a rendered table, in characters as a terminal shows them. */
+function widest(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Math.max(...text.split('\n').map((line) => line.replace(/\u001B\[[0-9;]*m/g, '').length))
+}
+
+test('a table wider than the terminal is fitted to it: long text wraps, short columns keep their width', () => {
+  const head = ['rank', 'customer', 'product name', 'score']
+  const rows = [
+    [1, 'u-1001', 'Nordic Vintage Wireless Earbuds with Active Noise Cancelling and a Charging Case, Midnight Blue', '1.000'],
+    [2, 'u-1002', 'Vega Soft Yoga Mat', '0.812'],
+  ]
+  const wide = table(head, rows, undefined, undefined)
+  assert.ok(widest(wide) > 80, 'not fitted when no width is given (a file or a pipe)')
+  for (const width of [80, 60, 45]) {
+    const fitted = table(head, rows, undefined, width)
+    assert.ok(widest(fitted) <= width, `fits ${width} columns (widest line ${widest(fitted)})`)
+    // Nothing is lost: every word of the long name is still there, and the short cells are whole.
+    for (const word of String(rows[0][2]).split(' ')) assert.ok(fitted.includes(word.replace(/,$/, '')), word)
+    assert.ok(fitted.includes('u-1001') && fitted.includes('0.812'))
+    assert.not.ok(fitted.includes('…'), 'no cell is cut short')
+  }
+  // Columns of single words (ids, dates, numbers) are never cut, even if the table stays wider.
+  const dates = table(['customer', 'last seen'], [['u-'.padEnd(40, '7'), '2023-03-10']], undefined, 30)
+  assert.ok(dates.includes('2023-03-10') && dates.includes('u-'.padEnd(40, '7')), 'whole ids and dates')
+  assert.is(table(head, [[1, 'a', 'b', 'c']], undefined, 80), table(head, [[1, 'a', 'b', 'c']], undefined, undefined), 'a table that fits is unchanged')
+  const kv = keyValues([['source', 'a long path of words '.repeat(5).trim()], ['rows', '1,000']], 'Prepared', 50)
+  assert.ok(widest(kv) <= 50, 'key/value tables too')
+})
+
+test('fittedWidths shrinks the widest column first, never under its longest word', () => {
+  const cells = [['a', 'bb '.repeat(17).trim(), 'c'.repeat(20)]]
+  const w = fittedWidths(cells, 60)!
+  // Natural widths with padding: 3, 52, 22; total 77 + 4 borders = 81.
+  assert.equal([w[0], w[2]], [3, 22], 'the narrow columns keep their width')
+  assert.is(w.reduce((a, b) => a + b, 0) + 4, 60)
+  assert.is(fittedWidths(cells, 200), undefined)
+  assert.equal(fittedWidths(cells, 10), [3, 4, 22], 'down to the longest word of each column, and no further')
+})
+
+test('prose wraps at spaces to the terminal, tables and unbreakable lines stay whole', () => {
+  const note = 'Note: nearly every product gets the same 11 users: on this data no per-product ranking measured better than engagement.'
+  const item = '  - ' + 'a list item that goes on and on '.repeat(4).trim()
+  const tableLine = '│ ' + 'x '.repeat(60) + '│'
+  const url = 'http://example.com/' + 'p'.repeat(100)
+  const text = [note, item, tableLine, url, 'short'].join('\n')
+  const out = wrapProse(text, 40)
+  assert.is(wrapProse(text, undefined), text, 'not a terminal: unchanged')
+  const lines = out.split('\n')
+  for (const line of lines) if (line !== tableLine && line !== url) assert.ok(line.length <= 40, `"${line}" fits`)
+  assert.ok(lines.includes(tableLine) && lines.includes(url) && lines.includes('short'))
+  // Nothing lost or reordered: the words read the same.
+  const words = (t: string): string => t.split(/\s+/).filter((w) => w !== '-').join(' ')
+  assert.is(words(out), words(text))
+  // A list item's continuation lines sit under its text.
+  const at = lines.findIndex((l) => l.startsWith('  - a list'))
+  assert.match(lines[at + 1], /^ {4}\S/)
+  // A coloured line wraps by its visible width, codes kept.
+  const coloured = wrapProse(`\u001b[33m${note}\u001b[39m`, 40)
+  // eslint-disable-next-line no-control-regex
+  const plain = coloured.replace(/\u001B\[[0-9;]*m/g, '')
+  assert.ok(plain.split('\n').every((l) => l.length <= 40) && plain.split('\n').length > 1)
+  assert.ok(coloured.startsWith('\u001b[33m') && coloured.endsWith('\u001b[39m'))
 })
 
 test.run()

@@ -1,3 +1,5 @@
+import {stripVTControlCharacters} from 'node:util'
+
 import Table from 'cli-table3'
 
 import {paint} from './style.js'
@@ -10,23 +12,100 @@ export const pct = (share: number, digits = 1): string => `${(share * 100).toFix
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 export const num = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a')
 
-/** A cli-table3 table in the house look; borders stay plain ASCII-safe box characters. */
-export function table(head: string[], rows: Array<Array<string | number>>, align?: Array<'left' | 'right'>): string {
+/**
+ * The width tables are fitted to: the terminal's when output goes to one, else none (a file or a
+ * pipe gets every cell on one line, for grep and diff).
+ */
+export function terminalWidth(): number | undefined {
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined
+}
+
+/**
+ * Column widths (padding included, as cli-table3 counts them) that fit `width`, or undefined when
+ * the table fits as it is. The widest column gives up a character at a time, so short columns
+ * (counts, shares) keep their width and long text wraps on its spaces. No column gets narrower
+ * than its longest word: an id, a number or a date is never cut (the table is left wider than
+ * the terminal instead, which then wraps its lines).
+ */
+export function fittedWidths(cells: string[][], width: number | undefined): number[] | undefined {
+  if (width === undefined || cells.length === 0) return undefined
+  const n = Math.max(...cells.map((r) => r.length))
+  const lines = (c: number): string[] => cells.flatMap((r) => String(r[c] ?? '').split('\n').map((line) => stripVTControlCharacters(line)))
+  const widths = Array.from({length: n}, (_, c) => 2 + Math.max(0, ...lines(c).map((line) => line.length)))
+  const floors = Array.from({length: n}, (_, c) => 2 + Math.max(0, ...lines(c).flatMap((line) => line.split(' ').map((word) => word.length))))
+  // Borders: one before each column and one after the last.
+  let total = widths.reduce((a, b) => a + b, 0) + n + 1
+  if (total <= width) return undefined
+  while (total > width) {
+    let widest = -1
+    for (let c = 0; c < n; c++) if (widths[c] > floors[c] && (widest === -1 || widths[c] > widths[widest])) widest = c
+    if (widest === -1) break
+    widths[widest]--
+    total--
+  }
+  return widths
+}
+
+/** A cli-table3 table in the house look, fitted to the terminal; borders stay plain ASCII-safe box characters. */
+export function table(head: string[], rows: Array<Array<string | number>>, align?: Array<'left' | 'right'>, width = terminalWidth()): string {
+  const body = rows.map((row) => row.map(String))
+  const colWidths = fittedWidths([head, ...body], width)
   const t = new Table({
     head: head.map((h) => paint.bold(h)),
     style: {head: [], border: []},
     chars: COMPACT,
     ...(align ? {colAligns: align} : {}),
+    ...(colWidths ? {colWidths, wordWrap: true} : {}),
   })
-  for (const row of rows) t.push(row.map(String))
+  for (const row of body) t.push(row)
   return t.toString()
 }
 
-/** A two-column key/value table. */
-export function keyValues(rows: Array<[string, string | number]>, title?: string): string {
-  const t = new Table({style: {head: [], border: []}, chars: COMPACT, head: title ? [paint.bold(title), ''] : undefined})
-  for (const [k, v] of rows) t.push([k, String(v)])
+/** A two-column key/value table, fitted to the terminal. */
+export function keyValues(rows: Array<[string, string | number]>, title?: string, width = terminalWidth()): string {
+  const body = rows.map(([k, v]) => [k, String(v)])
+  const colWidths = fittedWidths(title ? [[title, ''], ...body] : body, width)
+  const t = new Table({style: {head: [], border: []}, chars: COMPACT, head: title ? [paint.bold(title), ''] : undefined, ...(colWidths ? {colWidths, wordWrap: true} : {})})
+  for (const row of body) t.push(row)
   return t.toString()
+}
+
+/**
+ * Lines of prose longer than `width` wrapped at spaces, each continuation indented like its line
+ * (plus two spaces under a list item). Table lines (box characters) and lines without spaces are
+ * left whole. Without a width (not a terminal) the text is unchanged.
+ */
+export function wrapProse(text: string, width: number | undefined): string {
+  if (width === undefined || width < 20) return text
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      const plain = stripVTControlCharacters(line)
+      if (plain.length <= width || /^\s*[│┌└├┬┼┴╭╰║]/.test(plain)) return [line]
+      const indent = /^\s*(?:[-*•] )?/.exec(plain)![0].replace(/[-*•]/, ' ')
+      // Words split on spaces of the raw line (colour codes hold none), measured without codes; a
+      // colour carries on over the line break, as terminals keep it until reset.
+      const words = line.slice(indent.length).split(' ')
+      const out: string[] = []
+      let current = line.slice(0, indent.length)
+      let visible = indent.length
+      let empty = true
+      for (const word of words) {
+        const w = stripVTControlCharacters(word).length
+        if (!empty && visible + 1 + w > width) {
+          out.push(current)
+          current = indent
+          visible = indent.length
+          empty = true
+        }
+        current += (empty ? '' : ' ') + word
+        visible += (empty ? 0 : 1) + w
+        empty = false
+      }
+      out.push(current)
+      return out
+    })
+    .join('\n')
 }
 
 export function heading(text: string): string {
