@@ -88,22 +88,8 @@ export function pairCsr(
     if (T) T[at] = tsMs![i]
   }
   // Each region counting-sorted by row into place (stable: entry order within a row).
-  const start = new Int32Array(nRows + 1)
-  for (let x = 0; x < n; x++) start[R[x] + 1]++
-  for (let r = 0; r < nRows; r++) start[r + 1] += start[r]
-  const cursor = start.slice(0, nRows)
   const scratch = new Scratch(maxRegion(parts), W !== undefined, T !== undefined)
-  for (let p = 0; p + 1 < parts.length; p++) {
-    const lo = parts[p]
-    const hi = parts[p + 1]
-    for (let x = lo; x < hi; x++) {
-      const at = cursor[R[x]]++ - lo
-      scratch.cols[at] = C[x]
-      if (W) scratch.weight![at] = W[x]
-      if (T) scratch.ts![at] = T[x]
-    }
-    scratch.copyTo(C, W, T, lo, hi - lo)
-  }
+  const start = sortRegions(R, nRows, parts, scratch, C, W, T)
   // Each row's run sorted by column (stably), then equal columns merged.
   const offsets = new Int32Array(nRows + 1)
   let w = 0
@@ -153,23 +139,32 @@ export function transposeCsr(csr: PairCsr, nCols: number): PairCsr {
       if (lastTs) lastTs[at] = csr.lastTs![j]
     }
   }
-  const offsets = new Int32Array(nCols + 1)
-  for (let x = 0; x < m; x++) offsets[K[x] + 1]++
-  for (let c = 0; c < nCols; c++) offsets[c + 1] += offsets[c]
-  const cursor = offsets.slice(0, nCols)
-  const scratch = new Scratch(maxRegion(parts), weight !== undefined, lastTs !== undefined)
+  const offsets = sortRegions(K, nCols, parts, new Scratch(maxRegion(parts), weight !== undefined, lastTs !== undefined), cols, weight, lastTs)
+  return {nRows: nCols, offsets, cols, weight, lastTs}
+}
+
+/**
+ * Counting-sorts each partition [parts[p], parts[p + 1]) by its entries' keys, in place (through
+ * `scratch`), stably: a partition's keys lie in a narrow range, so its counters and its window of
+ * entries stay in cache. Returns where each key's entries start (one more entry: the total).
+ */
+function sortRegions(keys: Int32Array, nKeys: number, parts: Int32Array, scratch: Scratch, cols: Int32Array, weight: Float32Array | Float64Array | undefined, ts: Float64Array | undefined): Int32Array {
+  const start = new Int32Array(nKeys + 1)
+  for (let x = 0; x < keys.length; x++) start[keys[x] + 1]++
+  for (let k = 0; k < nKeys; k++) start[k + 1] += start[k]
+  const cursor = start.slice(0, nKeys)
   for (let p = 0; p + 1 < parts.length; p++) {
     const lo = parts[p]
     const hi = parts[p + 1]
     for (let x = lo; x < hi; x++) {
-      const at = cursor[K[x]]++ - lo
+      const at = cursor[keys[x]]++ - lo
       scratch.cols[at] = cols[x]
       if (weight) scratch.weight![at] = weight[x]
-      if (lastTs) scratch.ts![at] = lastTs[x]
+      if (ts) scratch.ts![at] = ts[x]
     }
-    scratch.copyTo(cols, weight, lastTs, lo, hi - lo)
+    scratch.copyTo(cols, weight, ts, lo, hi - lo)
   }
-  return {nRows: nCols, offsets, cols, weight, lastTs}
+  return start
 }
 
 /** At most this many partitions: about as many write streams as caches and TLBs follow well. */

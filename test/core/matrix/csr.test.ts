@@ -26,28 +26,34 @@ function rowsOf(csr: {nRows: number; offsets: Int32Array; cols: Int32Array; weig
   })
 }
 
+/** Lists of up to `maxLength` entries (row seed, column seed, weight, time), drawn at any length up to it. */
+const entryLists = (maxLength: number) => fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength, size: 'max'})
+
+/** pairCsr over entries [from, end) (rows given, columns from the entries) against the reference, and its transpose against the reference turned column-major. */
+function checkPairs(entries: Array<[number, number, number, number]>, rows: number[], nRows: number, nCols: number, from: number): void {
+  const cols = entries.map((e) => e[1] % nCols)
+  const weights = entries.map((e) => e[2])
+  const ts = entries.map((e) => e[3])
+  const csr = pairCsr(Int32Array.from(rows), Int32Array.from(cols), nRows, nCols, from, rows.length, {weights: Float64Array.from(weights), tsMs: Float64Array.from(ts)})
+  const want = reference(rows, cols, weights, ts, nRows, from, rows.length)
+  assert.equal(rowsOf(csr), want)
+  // The transpose holds the same pairs, column-major, each new row ascending.
+  const back = Array.from({length: nCols}, () => [] as Array<[number, {w: number; t: number}]>)
+  want.forEach((pairs, r) => pairs.forEach(([c, v]) => back[c].push([r, v])))
+  assert.equal(rowsOf(transposeCsr(csr, nCols)), back)
+}
+
 test('pairCsr: distinct pairs per row, columns ascending, weights summed in input order and the latest time kept', () => {
   fc.assert(
     fc.property(
       fc.integer({min: 1, max: 6}),
       fc.integer({min: 1, max: 40}),
       // Few rows and many entries, so that some rows hold long runs of entries.
-      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength: 400, size: 'max'}),
+      entryLists(400),
       fc.nat(),
       (nRows, nCols, entries, cut) => {
         const rows = entries.map((e) => e[0] % nRows)
-        const cols = entries.map((e) => e[1] % nCols)
-        const weights = entries.map((e) => e[2])
-        const ts = entries.map((e) => e[3])
-        const from = entries.length === 0 ? 0 : cut % entries.length
-        const csr = pairCsr(Int32Array.from(rows), Int32Array.from(cols), nRows, nCols, from, entries.length, {weights: Float64Array.from(weights), tsMs: Float64Array.from(ts)})
-        const want = reference(rows, cols, weights, ts, nRows, from, entries.length)
-        assert.equal(rowsOf(csr), want)
-        // The transpose holds the same pairs, column-major, each new row ascending.
-        const t = transposeCsr(csr, nCols)
-        const back = Array.from({length: nCols}, () => [] as Array<[number, {w: number; t: number}]>)
-        want.forEach((pairs, r) => pairs.forEach(([c, v]) => back[c].push([r, v])))
-        assert.equal(rowsOf(t), back)
+        checkPairs(entries, rows, nRows, nCols, entries.length === 0 ? 0 : cut % entries.length)
       },
     ),
     {numRuns: 300, seed: 21},
@@ -61,21 +67,12 @@ test('pairCsr and transposeCsr over many rows and columns: partitions of keys, t
     fc.property(
       fc.integer({min: 200, max: 5000}),
       fc.integer({min: 200, max: 5000}),
-      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({min: 0.1, max: 1e6, noNaN: true}), fc.integer({min: 0, max: 1000})), {maxLength: 1500, size: 'max'}),
+      entryLists(1500),
       fc.nat({max: 40}),
       (nRows, nCols, entries, hot) => {
         // Some entries crowd into one row (a popular product) so that long runs occur as well.
         const rows = entries.map((e, i) => (i % 7 === 0 ? (hot * 97) % nRows : e[0] % nRows))
-        const cols = entries.map((e) => e[1] % nCols)
-        const weights = entries.map((e) => e[2])
-        const ts = entries.map((e) => e[3])
-        const csr = pairCsr(Int32Array.from(rows), Int32Array.from(cols), nRows, nCols, 0, entries.length, {weights: Float64Array.from(weights), tsMs: Float64Array.from(ts)})
-        const want = reference(rows, cols, weights, ts, nRows, 0, entries.length)
-        assert.equal(rowsOf(csr), want)
-        const t = transposeCsr(csr, nCols)
-        const back = Array.from({length: nCols}, () => [] as Array<[number, {w: number; t: number}]>)
-        want.forEach((pairs, r) => pairs.forEach(([c, v]) => back[c].push([r, v])))
-        assert.equal(rowsOf(t), back)
+        checkPairs(entries, rows, nRows, nCols, 0)
       },
     ),
     {numRuns: 150, seed: 22},
