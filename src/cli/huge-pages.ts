@@ -40,10 +40,26 @@ export function wantsHugePages(argv: readonly string[], env: NodeJS.ProcessEnv, 
   return command !== undefined && HEAVY_COMMANDS.has(command) && mode() === 'madvise'
 }
 
+/** Set in the child: the user's own GLIBC_TUNABLES ('' when unset), so it can be given back. */
+const USER_TUNABLES = 'RECSYS_USER_GLIBC_TUNABLES'
+
 /** The environment with the huge page request added to any tunables already set. */
 export function hugePageEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const current = env.GLIBC_TUNABLES
-  return {...env, GLIBC_TUNABLES: current ? `${current}:${TUNABLE}` : TUNABLE}
+  return {...env, GLIBC_TUNABLES: current ? `${current}:${TUNABLE}` : TUNABLE, [USER_TUNABLES]: current ?? ''}
+}
+
+/**
+ * The environment as the user had it, without the request this process was started with: for the
+ * stages `bench` runs, so each starts as it would from the user's shell (prepare without huge
+ * pages, the others with them, each in its own child).
+ */
+export function userEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env[USER_TUNABLES] === undefined) return {...env}
+  const {[USER_TUNABLES]: original, ...rest} = env
+  if (original) rest.GLIBC_TUNABLES = original
+  else delete rest.GLIBC_TUNABLES
+  return rest
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const

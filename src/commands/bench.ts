@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {userEnv} from '../cli/huge-pages.js'
 import {Progress} from '../cli/progress.js'
 import {renderBench, renderCompare, renderServeBench} from '../cli/render/bench.js'
 import {compareWithDuckdb, type CompareReport} from '../core/bench/compare.js'
@@ -22,7 +23,7 @@ const spawnStage: StageRunner = (args) => {
   const file = join(dir, 'rusage.json')
   try {
     const t = process.hrtime.bigint()
-    const r = spawnSync(process.execPath, [RUN_JS, ...args], {env: {...process.env, RECSYS_RUSAGE_FILE: file, CI: '1'}, encoding: 'utf8', maxBuffer: 256 << 20})
+    const r = spawnSync(process.execPath, [RUN_JS, ...args], {env: {...userEnv(process.env), RECSYS_RUSAGE_FILE: file, CI: '1'}, encoding: 'utf8', maxBuffer: 256 << 20})
     const wallMs = Number(process.hrtime.bigint() - t) / 1e6
     let maxRssKb = 0
     try {
@@ -77,7 +78,7 @@ export default class Bench extends BaseCommand<typeof Bench> {
       const progress = await Progress.create(this.jsonEnabled())
       try {
         const report = await compareWithDuckdb(
-          {sizes: [...sizes].sort((a, b) => a - b), runs: flags.runs, seed: flags.seed, input: flags.input, runStage: spawnStage, onProgress: (text) => progress.update(text, text)},
+          {sizes: [...sizes].sort((a, b) => a - b), runs: flags.runs, seed: flags.seed, input: flags.input, runStage: spawnStage, env: userEnv(process.env), onProgress: (text) => progress.update(text, text)},
           {cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`},
         )
         progress.done()

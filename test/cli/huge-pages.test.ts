@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import {spawn, spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 
-import {hugePageEnv, transparentHugePageMode, wantsHugePages} from '../../src/cli/huge-pages.js'
+import {hugePageEnv, transparentHugePageMode, userEnv, wantsHugePages} from '../../src/cli/huge-pages.js'
 import {REPO_ROOT} from '../helpers/tmp.js'
 
 const madvise = (): string => 'madvise'
@@ -34,6 +34,15 @@ test('the request is added to the tunables already set, not put in their place',
   const env = {PATH: '/bin'}
   assert.is(hugePageEnv(env).PATH, '/bin')
   assert.is((env as NodeJS.ProcessEnv).GLIBC_TUNABLES, undefined, 'the given environment is not changed')
+})
+
+test('userEnv gives back the environment the user started with (bench runs its stages in it)', () => {
+  assert.equal(userEnv(hugePageEnv({PATH: '/bin'})), {PATH: '/bin'})
+  assert.equal(userEnv(hugePageEnv({PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'})), {PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'})
+  assert.equal(userEnv({PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1'}), {PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1'}, 'a setting of the user’s own is kept')
+  // A stage started in the user's environment makes its own choice again.
+  assert.ok(wantsHugePages(['train'], userEnv(hugePageEnv({})), 'linux', madvise))
+  assert.not.ok(wantsHugePages(['train'], hugePageEnv({}), 'linux', madvise), 'the child itself does not start another')
 })
 
 /** Processes whose command line holds `marker`, other than pgrep itself. */

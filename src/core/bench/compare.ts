@@ -24,6 +24,8 @@ export interface CompareOptions {
   input?: string
   /** Runs `bin/run.js ARGS` in its own process (the command's spawnStage). */
   runStage: StageRunner
+  /** The environment DuckDB's process starts with (the user's, as recsys's stages get). */
+  env?: NodeJS.ProcessEnv
   onProgress?: (text: string) => void
 }
 
@@ -84,9 +86,9 @@ function runRecsys(options: CompareOptions, csv: string, db: string): RunFigures
   }
 }
 
-function runDuckdb(csv: string, db: string): RunFigures & {queryMs: number; version: string; threads: number} {
+function runDuckdb(csv: string, db: string, env?: NodeJS.ProcessEnv): RunFigures & {queryMs: number; version: string; threads: number} {
   const t = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, [DUCKDB_CHILD, csv, db], {encoding: 'utf8', maxBuffer: 16 << 20})
+  const r = spawnSync(process.execPath, [DUCKDB_CHILD, csv, db], {encoding: 'utf8', maxBuffer: 16 << 20, env})
   const wallMs = Number(process.hrtime.bigint() - t) / 1e6
   let result: DuckdbChildResult
   try {
@@ -148,7 +150,7 @@ export async function compareWithDuckdb(options: CompareOptions, machine: Compar
             for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, {force: true})
           } else {
             const db = join(work, `duckdb-${run}.duckdb`)
-            const r = runDuckdb(csv, db)
+            const r = runDuckdb(csv, db, options.env)
             engine = {version: r.version, threads: r.threads}
             duckdb.push(r)
             for (const suffix of ['', '.wal', '.tmp']) rmSync(`${db}${suffix}`, {recursive: true, force: true})
