@@ -2,16 +2,29 @@ import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
 
-/**
- * The stages that hold arrays of hundreds of megabytes on real-size logs. The other commands
- * (recommend, serve, ...) are small and called often: they start without the extra process.
- * prepare (and pipeline, which runs it) is left out: with huge pages its 50M-row peak rose from
- * 3.3 to 4.1 GiB, over its 4 GiB bound, for 4% less time (220 s against 228 s); fixing glibc's
- * mmap threshold brought the peak back to 3.1 GiB but made it slower than without (315 s).
- */
-const HEAVY_COMMANDS = new Set(['explore', 'cf-attempt', 'features', 'train', 'bench'])
+const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
 
-const TUNABLE = 'glibc.malloc.hugetlb=1'
+/**
+ * The stages that hold arrays of hundreds of megabytes on real-size logs, and what each asks glibc
+ * for. The other commands (recommend, serve, ...) are small and called often: they start without
+ * the extra process.
+ *
+ * prepare (and pipeline, which runs it) also fixes glibc's mmap threshold at 4 MiB. glibc raises
+ * the threshold after a large block is freed, so later arrays of that size come from its heap,
+ * where freed memory under huge pages stays resident: with huge pages alone the 50M-row peak went
+ * from 3.3 to 4.1 GiB, over its 4 GiB bound. With the threshold fixed, arrays of 4 MiB and more
+ * are mapped and unmapped on their own, and the many smaller read buffers stay on the heap (a
+ * 128 KiB threshold mapped those too, and took 315 s): 222 s at a 3.1 GiB peak.
+ */
+const HEAVY_COMMANDS = new Map<string, string>([
+  ['explore', HUGE_PAGES],
+  ['cf-attempt', HUGE_PAGES],
+  ['features', HUGE_PAGES],
+  ['train', HUGE_PAGES],
+  ['bench', HUGE_PAGES],
+  ['prepare', `${HUGE_PAGES}:glibc.malloc.mmap_threshold=4194304`],
+  ['pipeline', `${HUGE_PAGES}:glibc.malloc.mmap_threshold=4194304`],
+])
 
 /** The kernel's transparent huge page mode ("always", "madvise", "never"), or "unknown". */
 export function transparentHugePageMode(): string {
@@ -23,7 +36,7 @@ export function transparentHugePageMode(): string {
 }
 
 /**
- * Whether this command should run again in a child process that asks for huge pages.
+ * The glibc tunables this command should run again with, in a child process, or undefined.
  *
  * Node allocates typed arrays with malloc, and glibc hands large ones to the kernel in 4 KiB
  * pages. Where transparent huge pages are given only on request ("madvise", the default of Debian
@@ -33,26 +46,32 @@ export function transparentHugePageMode(): string {
  * says so, but reads it only when a process starts, hence the child. Elsewhere (not Linux, huge
  * pages always or never given, the user's own setting, RECSYS_HUGE_PAGES=0) nothing changes.
  */
-export function wantsHugePages(argv: readonly string[], env: NodeJS.ProcessEnv, platform: string = process.platform, mode: () => string = transparentHugePageMode): boolean {
-  if (platform !== 'linux' || env.RECSYS_HUGE_PAGES === '0') return false
-  if ((env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.hugetlb')) return false
+export function hugePageTunables(argv: readonly string[], env: NodeJS.ProcessEnv, platform: string = process.platform, mode: () => string = transparentHugePageMode): string | undefined {
+  if (platform !== 'linux' || env.RECSYS_HUGE_PAGES === '0') return undefined
+  if ((env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.hugetlb')) return undefined
   const command = argv.find((a) => !a.startsWith('-'))
-  return command !== undefined && HEAVY_COMMANDS.has(command) && mode() === 'madvise'
+  const tunables = command === undefined ? undefined : HEAVY_COMMANDS.get(command)
+  return tunables !== undefined && mode() === 'madvise' ? tunables : undefined
 }
 
 /** Set in the child: the user's own GLIBC_TUNABLES ('' when unset), so it can be given back. */
 const USER_TUNABLES = 'RECSYS_USER_GLIBC_TUNABLES'
 
-/** The environment with the huge page request added to any tunables already set. */
-export function hugePageEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * The environment with `tunables` added to any already set (a tunable the user set keeps the
+ * user's value).
+ */
+export function hugePageEnv(env: NodeJS.ProcessEnv, tunables: string = HUGE_PAGES): NodeJS.ProcessEnv {
   const current = env.GLIBC_TUNABLES
-  return {...env, GLIBC_TUNABLES: current ? `${current}:${TUNABLE}` : TUNABLE, [USER_TUNABLES]: current ?? ''}
+  const own = new Set((current ?? '').split(':').map((t) => t.split('=')[0]))
+  const added = tunables.split(':').filter((t) => !own.has(t.split('=')[0]))
+  return {...env, GLIBC_TUNABLES: [...(current ? [current] : []), ...added].join(':'), [USER_TUNABLES]: current ?? ''}
 }
 
 /**
  * The environment as the user had it, without the request this process was started with: for the
- * stages `bench` runs, so each starts as it would from the user's shell (prepare without huge
- * pages, the others with them, each in its own child).
+ * stages `bench` runs, so each starts as it would from the user's shell (each heavy stage in its
+ * own child, with its own tunables).
  */
 export function userEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (env[USER_TUNABLES] === undefined) return {...env}
@@ -70,9 +89,9 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
  * process (Ctrl-C, kill) go on to the child. Resolves only if the child could not be started, so
  * the caller runs the command itself.
  */
-export function rerunWithHugePages(script: string, argv: readonly string[]): Promise<void> {
+export function rerunWithHugePages(script: string, argv: readonly string[], tunables: string): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {stdio: 'inherit', env: hugePageEnv(process.env)})
+    const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {stdio: 'inherit', env: hugePageEnv(process.env, tunables)})
     const forward = (signal: NodeJS.Signals) => (): void => {
       child.kill(signal)
     }

@@ -4,33 +4,39 @@ import * as assert from 'uvu/assert'
 import {spawn, spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 
-import {hugePageEnv, transparentHugePageMode, userEnv, wantsHugePages} from '../../src/cli/huge-pages.js'
+import {hugePageEnv, hugePageTunables, transparentHugePageMode, userEnv} from '../../src/cli/huge-pages.js'
 import {REPO_ROOT} from '../helpers/tmp.js'
 
 const madvise = (): string => 'madvise'
 
+const wants = (argv: string[], env: NodeJS.ProcessEnv = {}, platform = 'linux', mode = madvise): boolean => hugePageTunables(argv, env, platform, mode) !== undefined
+
 test('the heavy stages ask for huge pages on Linux when the kernel gives them on request', () => {
   for (const command of ['explore', 'cf-attempt', 'features', 'train', 'bench']) {
-    assert.ok(wantsHugePages([command, '--db', 'x.db'], {}, 'linux', madvise), command)
+    assert.is(hugePageTunables([command, '--db', 'x.db'], {}, 'linux', madvise), 'glibc.malloc.hugetlb=1', command)
   }
-  assert.ok(wantsHugePages(['--json', 'train'], {}, 'linux', madvise), 'flags before the command')
+  // prepare also keeps large arrays mapped on their own, so that freed ones leave its peak.
+  for (const command of ['prepare', 'pipeline']) {
+    assert.is(hugePageTunables([command, 'x.csv'], {}, 'linux', madvise), 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=4194304', command)
+  }
+  assert.ok(wants(['--json', 'train']), 'flags before the command')
 })
 
 test('nothing changes elsewhere: light commands, other systems, other kernel modes, the user’s own setting', () => {
-  assert.not.ok(wantsHugePages(['recommend', '42'], {}, 'linux', madvise), 'recommend starts without the extra process')
-  assert.not.ok(wantsHugePages(['serve'], {}, 'linux', madvise))
-  assert.not.ok(wantsHugePages(['prepare', 'x.csv'], {}, 'linux', madvise), 'prepare keeps its memory bound without them')
-  assert.not.ok(wantsHugePages(['pipeline', 'x.csv'], {}, 'linux', madvise), 'nor does pipeline, which runs prepare')
-  assert.not.ok(wantsHugePages(['--help'], {}, 'linux', madvise), 'no command')
-  assert.not.ok(wantsHugePages(['train'], {}, 'darwin', madvise))
-  for (const mode of ['always', 'never', 'unknown']) assert.not.ok(wantsHugePages(['train'], {}, 'linux', () => mode), mode)
-  assert.not.ok(wantsHugePages(['train'], {RECSYS_HUGE_PAGES: '0'}, 'linux', madvise), 'opted out')
-  assert.not.ok(wantsHugePages(['train'], {GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0'}, 'linux', madvise), 'the user chose')
+  assert.not.ok(wants(['recommend', '42']), 'recommend starts without the extra process')
+  assert.not.ok(wants(['serve']))
+  assert.not.ok(wants(['--help']), 'no command')
+  assert.not.ok(wants(['train'], {}, 'darwin'))
+  for (const mode of ['always', 'never', 'unknown']) assert.not.ok(wants(['train'], {}, 'linux', () => mode), mode)
+  assert.not.ok(wants(['train'], {RECSYS_HUGE_PAGES: '0'}), 'opted out')
+  assert.not.ok(wants(['train'], {GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0'}), 'the user chose')
 })
 
 test('the request is added to the tunables already set, not put in their place', () => {
   assert.is(hugePageEnv({}).GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1')
   assert.is(hugePageEnv({GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'}).GLIBC_TUNABLES, 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1')
+  const both = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=4194304'
+  assert.is(hugePageEnv({GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536'}, both).GLIBC_TUNABLES, 'glibc.malloc.mmap_threshold=65536:glibc.malloc.hugetlb=1', 'a tunable the user set keeps the user’s value')
   const env = {PATH: '/bin'}
   assert.is(hugePageEnv(env).PATH, '/bin')
   assert.is((env as NodeJS.ProcessEnv).GLIBC_TUNABLES, undefined, 'the given environment is not changed')
@@ -41,8 +47,8 @@ test('userEnv gives back the environment the user started with (bench runs its s
   assert.equal(userEnv(hugePageEnv({PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'})), {PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'})
   assert.equal(userEnv({PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1'}), {PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1'}, 'a setting of the user’s own is kept')
   // A stage started in the user's environment makes its own choice again.
-  assert.ok(wantsHugePages(['train'], userEnv(hugePageEnv({})), 'linux', madvise))
-  assert.not.ok(wantsHugePages(['train'], hugePageEnv({}), 'linux', madvise), 'the child itself does not start another')
+  assert.ok(wants(['train'], userEnv(hugePageEnv({}))))
+  assert.not.ok(wants(['train'], hugePageEnv({})), 'the child itself does not start another')
 })
 
 /** Processes whose command line holds `marker`, other than pgrep itself. */
@@ -52,7 +58,7 @@ function processesWith(marker: string): number[] {
 }
 
 test('through the child: a heavy stage’s exit code comes back, and a signal to the parent reaches the child', async () => {
-  if (!wantsHugePages(['train'], process.env) || spawnSync('pgrep', ['--version']).error) {
+  if (!hugePageTunables(['train'], process.env) || spawnSync('pgrep', ['--version']).error) {
     console.log(`  (skipped: no child here, transparent huge pages are "${transparentHugePageMode()}", or no pgrep)`)
     return
   }
