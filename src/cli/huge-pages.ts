@@ -16,14 +16,16 @@ const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
  * are mapped and unmapped on their own, and the many smaller read buffers stay on the heap (a
  * 128 KiB threshold mapped those too, and took 315 s): 222 s at a 3.1 GiB peak.
  */
+const PREPARE_TUNABLES = `${HUGE_PAGES}:glibc.malloc.mmap_threshold=4194304`
+
 const HEAVY_COMMANDS = new Map<string, string>([
   ['explore', HUGE_PAGES],
   ['cf-attempt', HUGE_PAGES],
   ['features', HUGE_PAGES],
   ['train', HUGE_PAGES],
   ['bench', HUGE_PAGES],
-  ['prepare', `${HUGE_PAGES}:glibc.malloc.mmap_threshold=4194304`],
-  ['pipeline', `${HUGE_PAGES}:glibc.malloc.mmap_threshold=4194304`],
+  ['prepare', PREPARE_TUNABLES],
+  ['pipeline', PREPARE_TUNABLES],
 ])
 
 /** The kernel's transparent huge page mode ("always", "madvise", "never"), or "unknown". */
@@ -92,17 +94,17 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 export function rerunWithHugePages(script: string, argv: readonly string[], tunables: string): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {stdio: 'inherit', env: hugePageEnv(process.env, tunables)})
-    const forward = (signal: NodeJS.Signals) => (): void => {
-      child.kill(signal)
+    const handlers = FORWARDED.map((signal) => [signal, (): boolean => child.kill(signal)] as const)
+    const stopForwarding = (): void => {
+      for (const [signal, handler] of handlers) process.off(signal, handler)
     }
-    const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const)
     for (const [signal, handler] of handlers) process.on(signal, handler)
     child.once('error', () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler)
+      stopForwarding()
       resolve()
     })
     child.once('exit', (code, signal) => {
-      for (const [s, handler] of handlers) process.off(s, handler)
+      stopForwarding()
       if (signal) {
         process.kill(process.pid, signal)
         // A signal Node ignores (SIGPIPE) does not end this process: exit as a shell would report it.

@@ -30,9 +30,9 @@ export function terminalWidth(): number | undefined {
 export function fittedWidths(cells: string[][], width: number | undefined): number[] | undefined {
   if (width === undefined || cells.length === 0) return undefined
   const n = Math.max(...cells.map((r) => r.length))
-  const lines = (c: number): string[] => cells.flatMap((r) => String(r[c] ?? '').split('\n').map((line) => stripVTControlCharacters(line)))
-  const widths = Array.from({length: n}, (_, c) => 2 + Math.max(0, ...lines(c).map((line) => line.length)))
-  const floors = Array.from({length: n}, (_, c) => 2 + Math.max(0, ...lines(c).flatMap((line) => line.split(' ').map((word) => word.length))))
+  const lines = Array.from({length: n}, (_, c) => cells.flatMap((r) => String(r[c] ?? '').split('\n').map((line) => stripVTControlCharacters(line))))
+  const widths = lines.map((column) => 2 + Math.max(0, ...column.map((line) => line.length)))
+  const floors = lines.map((column) => 2 + Math.max(0, ...column.flatMap((line) => line.split(' ').map((word) => word.length))))
   // Borders: one before each column and one after the last.
   let total = widths.reduce((a, b) => a + b, 0) + n + 1
   if (total <= width) return undefined
@@ -46,28 +46,23 @@ export function fittedWidths(cells: string[][], width: number | undefined): numb
   return widths
 }
 
+/** A cli-table3 table of `cells` (header row first when `options.head` is set, else all body), fitted to `width`. */
+function fittedTable(options: Table.TableConstructorOptions, cells: string[][], width: number | undefined): string {
+  const colWidths = fittedWidths(cells, width)
+  const t = new Table({style: {head: [], border: []}, chars: COMPACT, ...options, ...(colWidths ? {colWidths, wordWrap: true} : {})})
+  for (const row of options.head ? cells.slice(1) : cells) t.push(row)
+  return t.toString()
+}
+
 /** A cli-table3 table in the house look, fitted to the terminal; borders stay plain ASCII-safe box characters. */
 export function table(head: string[], rows: Array<Array<string | number>>, align?: Array<'left' | 'right'>, width = terminalWidth()): string {
-  const body = rows.map((row) => row.map(String))
-  const colWidths = fittedWidths([head, ...body], width)
-  const t = new Table({
-    head: head.map((h) => paint.bold(h)),
-    style: {head: [], border: []},
-    chars: COMPACT,
-    ...(align ? {colAligns: align} : {}),
-    ...(colWidths ? {colWidths, wordWrap: true} : {}),
-  })
-  for (const row of body) t.push(row)
-  return t.toString()
+  return fittedTable({head: head.map((h) => paint.bold(h)), ...(align ? {colAligns: align} : {})}, [head, ...rows.map((row) => row.map(String))], width)
 }
 
 /** A two-column key/value table, fitted to the terminal. */
 export function keyValues(rows: Array<[string, string | number]>, title?: string, width = terminalWidth()): string {
   const body = rows.map(([k, v]) => [k, String(v)])
-  const colWidths = fittedWidths(title ? [[title, ''], ...body] : body, width)
-  const t = new Table({style: {head: [], border: []}, chars: COMPACT, head: title ? [paint.bold(title), ''] : undefined, ...(colWidths ? {colWidths, wordWrap: true} : {})})
-  for (const row of body) t.push(row)
-  return t.toString()
+  return fittedTable(title ? {head: [paint.bold(title), '']} : {}, title ? [[title, ''], ...body] : body, width)
 }
 
 /**
