@@ -3,9 +3,15 @@ import {hashNumber, hashStringRange, hashUnitRange} from '../util/hash.js'
 /**
  * A string ⇄ dense integer dictionary, filled in order of first sight, in typed arrays only:
  * memory grows with the distinct ids, a few bytes each, never with a JS string or object per id.
- * Plain integer ids ("12345": digits, no leading zero, at most 15) are hashed by value and kept as
- * Float64 values; any other id's UTF-16 code units go to one growing arena. Both share one key
- * space; a key's text is made only when asked for.
+ * Plain integer ids ("12345": digits, no leading zero, at most 15) are kept as Float64 values;
+ * any other id's UTF-16 code units go to one growing arena. Both share one key space; a key's text
+ * is made only when asked for.
+ *
+ * Integer ids are looked up by value in a direct table (value − base → key + 1) while their range
+ * is small next to their count, as auto-increment ids and most integer id columns are: one memory
+ * read per row, where the hash table below costs a slot and a value read, plus re-insertion at
+ * every growth (50M generator rows: 14.6 s → 3.6 s for the user ids alone). Sparse ranges (ids
+ * scattered over 10^9) are hashed. Which of the two holds them never changes a key.
  */
 export class Dictionary {
   /** Per key: the integer value (≥ 0), or −(t + 1) for the t-th text id. */
@@ -22,11 +28,30 @@ export class Dictionary {
    * match, and slot and tag are one read. A table has more slots than the dictionary has keys, so
    * key + 1 always fits in b bits.
    */
-  private numSlots = new Int32Array(1 << 12)
+  private numSlots = new Int32Array(0)
   private textSlots = new Int32Array(1 << 12)
   private numCount = 0
   private textCount = 0
+  /**
+   * While integer ids are direct (numSlots then unused and empty): key + 1 of value base + i at
+   * index i, 0 when unseen. It never spans more than directLimit() entries.
+   */
+  private direct = new Int32Array(0)
+  private directBase = 0
+  private isDirect = true
+  /** The smallest and largest integer id seen, to decide when the direct table fits. */
+  private numMin = Number.POSITIVE_INFINITY
+  private numMax = Number.NEGATIVE_INFINITY
+  private closed = false
   size = 0
+
+  /** `directFreeEntries`: how far a direct table may always span (smaller in tests, to reach the hash). */
+  constructor(private readonly directFreeEntries = DIRECT_FREE_ENTRIES) {}
+
+  /** How integer ids are looked up now. */
+  get integerLookup(): 'direct' | 'hash' {
+    return this.isDirect ? 'direct' : 'hash'
+  }
 
   private hashKeyText(key: number): number {
     const t = -this.numbers[key] - 1
@@ -55,8 +80,23 @@ export class Dictionary {
 
   /** A plain integer id by value. */
   internNumber(n: number): number {
-    if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
-    if (mustGrow(this.numCount, this.size, this.numSlots.length)) this.growNumbers()
+    if (this.isDirect) {
+      const i = n - this.directBase
+      if (i >= 0 && i < this.direct.length) {
+        const k = this.direct[i]
+        if (k !== 0) return k - 1
+        const key = this.newNumberKey(n)
+        this.direct[i] = key + 1
+        return key
+      }
+      this.widenDirect(n)
+      return this.internNumber(n)
+    }
+    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
+    if (mustGrow(this.numCount, this.size, this.numSlots.length)) {
+      this.growNumbers()
+      if (this.isDirect) return this.internNumber(n)
+    }
     const slots = this.numSlots
     const mask = slots.length - 1
     const keyBits = 32 - Math.clz32(mask)
@@ -69,15 +109,61 @@ export class Dictionary {
       if ((v & ~mask) === tagged && this.numbers[(v & mask) - 1] === n) return (v & mask) - 1
       slot = (slot + 1) & mask
     }
-    const key = this.newKey()
-    this.numbers[key] = n
+    const key = this.newNumberKey(n)
     slots[slot] = tagged | (key + 1)
-    this.numCount++
     return key
   }
 
+  private newNumberKey(n: number): number {
+    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
+    const key = this.newKey()
+    this.numbers[key] = n
+    this.numCount++
+    if (n < this.numMin) this.numMin = n
+    if (n > this.numMax) this.numMax = n
+    return key
+  }
+
+  /**
+   * Entries a direct table may span: 16M (64 MiB) for any log, and beyond that 4 per slot of the
+   * hash table the same ids would need (at most 4× its memory; ids filling a quarter of their
+   * range or more take no more than hashing them would).
+   */
+  private directLimit(count: number): number {
+    let slots = 1 << 12
+    while (mustGrow(count, Math.max(count, this.size), slots)) slots *= 2
+    return Math.max(this.directFreeEntries, 4 * slots)
+  }
+
+  /** Makes the direct table cover n, doubling it toward n, or hashes the integer ids when it would span too much. */
+  private widenDirect(n: number): void {
+    const limit = this.directLimit(this.numCount + 1)
+    const lo = Math.min(n, this.numMin)
+    const hi = Math.max(n, this.numMax) + 1
+    if (hi - lo > limit) {
+      this.hashNumbers()
+      return
+    }
+    const length = Math.min(limit, Math.max(hi - lo, 2 * this.direct.length, 1 << 10))
+    // Room to grow on the side n came from: ids that rise (auto-increment) above, falling ones below.
+    const base = n < this.directBase && this.direct.length > 0 ? Math.max(0, hi - length) : lo
+    const direct = new Int32Array(length)
+    for (let k = 0; k < this.size; k++) if (this.numbers[k] >= 0) direct[this.numbers[k] - base] = k + 1
+    this.direct = direct
+    this.directBase = base
+  }
+
+  /** Moves the integer ids from the direct table to a hash table. */
+  private hashNumbers(): void {
+    this.isDirect = false
+    this.direct = new Int32Array(0)
+    let slots = 1 << 12
+    while (mustGrow(this.numCount, this.size, slots)) slots *= 2
+    this.numSlots = this.numberSlots(slots)
+  }
+
   private internText(s: string, from: number, to: number): number {
-    if (this.numSlots.length === 0) throw new Error('Dictionary.intern after closeLookups')
+    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
     if (mustGrow(this.textCount, this.size, this.textSlots.length)) this.growTexts()
     const slots = this.textSlots
     const mask = slots.length - 1
@@ -127,8 +213,20 @@ export class Dictionary {
     return true
   }
 
+  /** Doubles the number table, or, when the ids' range now fits, moves them to a direct table. */
   private growNumbers(): void {
-    this.numSlots = this.regrow(this.numSlots.length * 2, (k) => this.numbers[k] >= 0, (k) => hashNumber(this.numbers[k]))
+    if (this.numMax - this.numMin < this.directLimit(this.numCount + 1)) {
+      this.isDirect = true
+      this.numSlots = new Int32Array(0)
+      this.direct = new Int32Array(0)
+      this.directBase = this.numMin
+      return
+    }
+    this.numSlots = this.numberSlots(this.numSlots.length * 2)
+  }
+
+  private numberSlots(size: number): Int32Array<ArrayBuffer> {
+    return this.regrow(size, (k) => this.numbers[k] >= 0, (k) => hashNumber(this.numbers[k]))
   }
 
   private growTexts(): void {
@@ -156,6 +254,9 @@ export class Dictionary {
    * are then empty).
    */
   closeLookups(): void {
+    this.closed = true
+    this.isDirect = false
+    this.direct = new Int32Array(0)
     this.numSlots = new Int32Array(0)
     this.textSlots = new Int32Array(0)
   }
@@ -187,7 +288,7 @@ export class Dictionary {
 
   /** Bytes held, for memory reports. */
   get bytes(): number {
-    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.textSlots.byteLength
+    return this.numbers.byteLength + this.textStart.byteLength + this.textLength.byteLength + this.units.byteLength + this.numSlots.byteLength + this.textSlots.byteLength + this.direct.byteLength
   }
 }
 
@@ -198,6 +299,9 @@ export class Dictionary {
 function tagBits(h: number, keyBits: number): number {
   return ((Math.imul(h, 0x9e3779b1) >>> (keyBits + 1)) << keyBits) | 0
 }
+
+/** Entries (4 bytes each) a direct table of integer ids may always span, however few the ids. */
+const DIRECT_FREE_ENTRIES = 1 << 24
 
 /** Whether a table of `slots` must grow before a new key: past 70% full, or too small to hold key + 1 of the next key. */
 function mustGrow(count: number, keys: number, slots: number): boolean {

@@ -40,6 +40,77 @@ test('intern agrees with a Map on generated ids, read whole or as ranges of a lo
   )
 })
 
+/** Interns each id, checking its key against first sight and (at the end) every key's value and text. */
+function checkAgainstMap(d: Dictionary, ids: number[]): void {
+  const seen = new Map<number, number>()
+  for (const id of ids) {
+    if (!seen.has(id)) seen.set(id, seen.size)
+    const key = d.internNumber(id)
+    if (key !== seen.get(id)) assert.unreachable(`id ${id}: key ${key}, expected ${seen.get(id)}`)
+  }
+  assert.is(d.size, seen.size)
+  for (const [id, key] of seen) {
+    assert.is(d.numberOf(key), id)
+    assert.is(d.text(key), String(id))
+  }
+}
+
+test('integer ids keep first-sight keys whether looked up directly or hashed, and across each switch', () => {
+  // A direct table may always span 256 entries here (16M in use), so small cases reach both ways.
+  const small = (): Dictionary => new Dictionary(256)
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.nat({max: 200}),
+          fc.integer({min: 1000, max: 1300}),
+          fc.integer({min: 0, max: 100_000}),
+          fc.constantFrom(0, 999_999_999_999_999),
+          // Runs that rise or fall, as auto-increment ids do.
+          fc.integer({min: 0, max: 5000}).map((x) => -x - 1),
+        ),
+        {maxLength: 400, size: 'max'},
+      ),
+      (draws) => {
+        let last = 500_000
+        const ids = draws.map((x) => (x < 0 ? (last += x % 2 === 0 ? 3 : -3) : x))
+        checkAgainstMap(small(), ids)
+        // The same ids, whole and as ranges of a longer text, through the parse path.
+        const text = ids.join(',')
+        const d = small()
+        let at = 0
+        for (const id of ids) {
+          const to = at + String(id).length
+          assert.is(d.internRange(text, at, to), d.intern(String(id)))
+          at = to + 1
+        }
+      },
+    ),
+    {numRuns: 300, seed: 12},
+  )
+})
+
+test('a dense range stays direct, a far id moves it to the hash, and enough ids bring it back', () => {
+  const d = new Dictionary(1024)
+  const ids: number[] = []
+  for (let i = 0; i < 1000; i++) ids.push(5000 + ((i * 7919) % 1000))
+  checkAgainstMap(d, ids)
+  assert.is(d.integerLookup, 'direct')
+  d.internNumber(5000 + 50_000)
+  assert.is(d.integerLookup, 'hash')
+  // 50,000 ids spanning 50,001 values: once the hash would need 2^17 slots, the range fits again.
+  for (let i = 0; i < 50_000; i++) ids.push(5000 + ((i * 7919) % 50_000))
+  ids.push(55_000)
+  checkAgainstMap(new Dictionary(1024), ids)
+  for (let i = 0; i < 50_000; i++) d.internNumber(5000 + ((i * 7919) % 50_000))
+  assert.is(d.integerLookup, 'direct')
+  assert.is(d.size, 50_001)
+  // Text ids share the key space without disturbing the integer lookup.
+  assert.is(d.intern('sku-1'), 50_001)
+  assert.is(d.intern('6000'), d.internNumber(6000))
+  assert.is(d.integerLookup, 'direct')
+})
+
 test('after closeLookups keys and texts stay readable and interning is refused', () => {
   const d = new Dictionary()
   d.intern('42')
