@@ -113,6 +113,9 @@ export class RowIngest {
   private readonly eventCells: string[] = []
   private readonly eventCellKeys: number[] = []
   private readonly fieldStarts: Int32Array
+  // The last timestamp cell addLine parsed and its value (NaN when it is no timestamp).
+  private lastTimeCell = ''
+  private lastTimeMs = Number.NaN
 
   constructor(
     private readonly layout: RowLayout,
@@ -245,7 +248,7 @@ export class RowIngest {
     const productFrom = trimmedStart(s, starts[layout.product], starts[layout.product + 1] - 1)
     const productTo = trimmedEnd(s, productFrom, starts[layout.product + 1] - 1)
     if (isNullIdRange(s, userFrom, userTo) || isNullIdRange(s, productFrom, productTo)) return false
-    const ts = parseTimestampMs(s.slice(starts[layout.time], starts[layout.time + 1] - 1), this.rules.dayFirst)
+    const ts = this.timestampAt(s, starts[layout.time], starts[layout.time + 1] - 1)
     if (Number.isNaN(ts)) return false
     const e = layout.event === -1 ? this.eventKey('', line) : this.eventKeyAt(s, starts[layout.event], starts[layout.event + 1] - 1, line)
     if (e === -1) return false
@@ -263,6 +266,19 @@ export class RowIngest {
     this.event.push(e)
     this.tsMs.push(ts)
     return true
+  }
+
+  /**
+   * parseTimestampMs of the cell s[from, to). A log in time order repeats its last timestamp
+   * whenever several events share a second (six rows in seven on 50M generator rows, most rows of
+   * a busy shop's log), so a cell equal to the last one parsed is matched in place, making no string.
+   */
+  private timestampAt(s: string, from: number, to: number): number {
+    const last = this.lastTimeCell
+    if (to - from === last.length && s.startsWith(last, from)) return this.lastTimeMs
+    this.lastTimeCell = s.slice(from, to)
+    this.lastTimeMs = parseTimestampMs(this.lastTimeCell, this.rules.dayFirst)
+    return this.lastTimeMs
   }
 
   /** eventKey of the cell s[from, to), matched in place against the first cells seen. */
