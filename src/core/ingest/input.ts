@@ -149,6 +149,16 @@ function zipEntry(path: string, fd: number, size: number): {start: number; lengt
 }
 
 /** Reads the first `n` bytes of a file (fewer when it is shorter). */
+/** Whether path names a regular file; false for pipes and devices, and true when it cannot be looked at (opening it then says why). */
+function isRegularFile(path: string): boolean {
+  try {
+    const stat = statSync(path)
+    return stat.isFile() || stat.isDirectory()
+  } catch {
+    return true
+  }
+}
+
 function fileHead(fd: number, n: number): Uint8Array {
   const head = Buffer.alloc(n)
   const got = readSync(fd, head, 0, n, 0)
@@ -187,7 +197,12 @@ export async function openInput(source: CsvSource, forced?: ForcedEncoding): Pro
   let raw: () => AsyncGenerator<Uint8Array>
   let head: Uint8Array
 
-  if (source.kind === 'file') {
+  // A path that is no regular file (a pipe from <(zcat ...), a FIFO, a device) is read as a stream,
+  // as stdin is: its size says nothing and it can be read only once.
+  let stream = source.kind === 'stdin' ? (source.stream ?? process.stdin) : undefined
+  if (source.kind === 'file' && !isRegularFile(source.path)) stream = createReadStream(source.path, {highWaterMark: CHUNK_BYTES})
+
+  if (source.kind === 'file' && stream === undefined) {
     let fd: number
     try {
       fd = openSync(source.path, 'r')
@@ -225,11 +240,10 @@ export async function openInput(source: CsvSource, forced?: ForcedEncoding): Pro
       closeSync(fd)
     }
   } else {
-    const stream = source.stream ?? process.stdin
-    const peeked = await peekStream(stream)
+    const peeked = await peekStream(stream!)
     head = peeked.head
     if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
-      throw new RecsysError('NOT_CSV', 'stdin is a zip archive, which recsys reads only from a file', 'Save it to a file and pass its path, or unzip it: unzip -p data.zip | recsys prepare -')
+      throw new RecsysError('NOT_CSV', `${label} is a zip archive, which recsys reads only from a file`, 'Save it to a file and pass its path, or unzip it: unzip -p data.zip | recsys prepare -')
     }
     refuseUnsupported(head, label)
     const counted = async function* () {

@@ -1,3 +1,4 @@
+import {execFileSync, spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {Readable} from 'node:stream'
 import {gzipSync} from 'node:zlib'
@@ -312,6 +313,24 @@ Prepare('gzip and UTF-16 are read; binary, bzip2 and two-file zips are named, no
   assert.not.match(e.message, /[\u0000-\u0008\u001b]/, 'no raw control bytes in the message')
   const bz = ctx.tmp.file('d.csv.bz2', 'BZh91AY&SY')
   await rejects(prepareDataset(ctx.db, {source: {kind: 'file', path: bz}}), 'NOT_CSV', /bzip2/)
+})
+
+Prepare('a path that is a pipe (<(zcat ...), a FIFO) is read as a stream, gzip included, not refused as empty', async (ctx) => {
+  const text = HEADER + '1,10,Lamp,cart,2022-10-01\n2,11,Mug,cart,2022-10-02\n'
+  for (const [name, bytes] of [['plain', Buffer.from(text)], ['gzip', gzipSync(text)]] as const) {
+    const fifo = ctx.tmp.file(`${name}.fifo`)
+    execFileSync('mkfifo', [fifo])
+    // Another process writes it, as zcat would: opening a FIFO waits for the other end.
+    const writer = spawn('sh', ['-c', 'cat > "$1"', 'sh', fifo], {stdio: ['pipe', 'ignore', 'ignore']})
+    writer.stdin.on('error', () => {})
+    writer.stdin.end(bytes)
+    try {
+      const report = await prepareDataset(ctx.db, {source: {kind: 'file', path: fifo}})
+      assert.equal([report.rowsKept, report.format.compression, report.source], [2, name === 'gzip' ? 'gzip' : 'none', fifo])
+    } finally {
+      writer.kill()
+    }
+  }
 })
 
 Prepare('messages repeat at most 200 characters of any input, control characters escaped', async (ctx) => {
