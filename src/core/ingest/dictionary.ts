@@ -331,9 +331,15 @@ export class FirstText {
   private length = new Int32Array(1 << 12)
   private bytes: Buffer = Buffer.allocUnsafe(1 << 15)
   private used = 0
+  private texts = 0
 
   has(key: number): boolean {
     return key < this.start.length && this.start[key] !== -1
+  }
+
+  /** How many keys have a text. */
+  get count(): number {
+    return this.texts
   }
 
   set(key: number, s: string): void {
@@ -354,6 +360,7 @@ export class FirstText {
       this.bytes = bigger
     }
     const written = this.bytes.write(s, this.used, 'utf8')
+    if (this.start[key] === -1) this.texts++
     this.start[key] = this.used
     this.length[key] = written
     this.used += written

@@ -65,6 +65,15 @@ const MAX_EVENT_CELLS = 16
 /** How many line numbers the report keeps for each reason (the first ones). */
 export const SAMPLE_LINES = 5
 
+/**
+ * Whether product key p (of `known` keys before its row) has no text yet. When every known key
+ * has one, as in a log that names each product on every row, a key seen before needs no look-up:
+ * at tens of millions of products that look-up is a cache miss on most rows.
+ */
+function lacksText(texts: FirstText, p: number, known: number): boolean {
+  return (p >= known || texts.count < known) && !texts.has(p)
+}
+
 /** A row that --strict refuses: its physical line and why. */
 export class RowRejected extends Error {
   constructor(
@@ -179,16 +188,17 @@ export class RowIngest {
       this.drop('nullEvent', line)
       return
     }
+    const known = this.products.size
     const p = this.products.intern(product)
-    if (layout.name !== -1 && !this.productName.has(p)) {
+    if (layout.name !== -1 && lacksText(this.productName, p, known)) {
       const name = fields[layout.name].trim()
       if (name !== '') this.productName.set(p, name)
     }
-    if (layout.category !== -1 && !this.productCategory.has(p)) {
+    if (layout.category !== -1 && lacksText(this.productCategory, p, known)) {
       const category = fields[layout.category].trim()
       if (category !== '') this.productCategory.set(p, category)
     }
-    if (layout.brand !== -1 && !this.productBrand.has(p)) {
+    if (layout.brand !== -1 && lacksText(this.productBrand, p, known)) {
       const brand = fields[layout.brand].trim()
       if (brand !== '') this.productBrand.set(p, brand)
     }
@@ -252,10 +262,11 @@ export class RowIngest {
     if (Number.isNaN(ts)) return false
     const e = layout.event === -1 ? this.eventKey('', line) : this.eventKeyAt(s, starts[layout.event], starts[layout.event + 1] - 1, line)
     if (e === -1) return false
+    const known = this.products.size
     const p = this.products.internRange(s, productFrom, productTo)
-    if (layout.name !== -1 && !this.productName.has(p)) this.setText(this.productName, p, s, starts, layout.name)
-    if (layout.category !== -1 && !this.productCategory.has(p)) this.setText(this.productCategory, p, s, starts, layout.category)
-    if (layout.brand !== -1 && !this.productBrand.has(p)) this.setText(this.productBrand, p, s, starts, layout.brand)
+    if (layout.name !== -1 && lacksText(this.productName, p, known)) this.setText(this.productName, p, s, starts, layout.name)
+    if (layout.category !== -1 && lacksText(this.productCategory, p, known)) this.setText(this.productCategory, p, s, starts, layout.category)
+    if (layout.brand !== -1 && lacksText(this.productBrand, p, known)) this.setText(this.productBrand, p, s, starts, layout.brand)
     if (line !== this.expectedLine) {
       this.lineRow.push(this.user.length)
       this.lineBase.push(line)

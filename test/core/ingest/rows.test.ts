@@ -77,6 +77,31 @@ test('a row read in place (addLine) is taken exactly as its split fields are (ad
   )
 })
 
+test('each product keeps the first non-empty name, category and brand its rows give, however they come', () => {
+  const layout: RowLayout = {user: 0, product: 1, event: 2, time: 3, name: 4, category: 5, brand: 6, width: 7, names: {user: 'u', product: 'p', event: 'e'}}
+  const text = fc.constantFrom('', '', ' ', 'A', 'B', 'Große Tasse')
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat({max: 12}), text, text, text, fc.boolean()), {minLength: 1, maxLength: 60}), (rows) => {
+      const r = new RowIngest(layout, {strict: false, dayFirst: false})
+      const first = new Map<string, string[]>()
+      rows.forEach(([product, name, category, brand, inPlace], i) => {
+        const fields = ['7', `p${product}`, 'view', '2024-01-02 03:04:05', name, category, brand]
+        const line = fields.join(',')
+        if (inPlace) r.addLine(line, 0, line.length, i + 2, ',')
+        else r.add(fields, i + 2)
+        const kept = first.get(`p${product}`) ?? ['', '', '']
+        first.set(`p${product}`, kept.map((v, k) => v || fields[4 + k].trim()))
+      })
+      for (const [id, texts] of first) {
+        const key = r.products.intern(id)
+        assert.equal([r.productName.get(key), r.productCategory.get(key), r.productBrand.get(key)], texts.map((t) => t || undefined), id)
+      }
+      assert.is(r.productName.count, [...first.values()].filter((t) => t[0] !== '').length)
+    }),
+    {numRuns: 300, seed: 21},
+  )
+})
+
 test('trimming a range in place removes exactly what String.prototype.trim removes', () => {
   for (let c = 0; c < 0x10000; c++) assert.is(isTrimmedUnit(c), String.fromCharCode(c).trim() === '', `U+${c.toString(16)}`)
   const s = ' \u00a0 a b\u3000 '
