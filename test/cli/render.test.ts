@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert'
 import {renderAudience} from '../../src/cli/render/audience.js'
 import {fittedWidths, keyValues, table, wrapProse} from '../../src/cli/render/format.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
+import {spinnerWanted} from '../../src/cli/render/style.js'
 import type {AudienceAnswer} from '../../src/core/audience/answer.js'
 
 test('prepare progress: the share of the file, rows per second, and the time left once it can be trusted', () => {
@@ -100,6 +101,22 @@ test('prose wraps at spaces to the terminal, tables and unbreakable lines stay w
   const plain = coloured.replace(/\u001B\[[0-9;]*m/g, '')
   assert.ok(plain.split('\n').every((l) => l.length <= 40) && plain.split('\n').length > 1)
   assert.ok(coloured.startsWith('\u001b[33m') && coloured.endsWith('\u001b[39m'))
+})
+
+test('a spinner only on a terminal that reports its width: a sizeless pty gets plain lines', () => {
+  const saved = {CI: process.env.CI, NO_COLOR: process.env.NO_COLOR}
+  delete process.env.CI
+  delete process.env.NO_COLOR
+  try {
+    assert.is(spinnerWanted(false, {isTTY: true, columns: 80}), true)
+    assert.is(spinnerWanted(false, {isTTY: true, columns: 0}), false)
+    assert.is(spinnerWanted(false, {isTTY: true}), false)
+    assert.is(spinnerWanted(true, {isTTY: true, columns: 80}), false)
+    assert.is(spinnerWanted(false, {isTTY: false, columns: 80}), false)
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]
+    else process.env[k] = v
+  }
 })
 
 test.run()

@@ -10,6 +10,8 @@ export function colourWanted(stream: NodeJS.WriteStream = process.stdout): boole
 export const paint = new Chalk({level: colourWanted() ? 1 : 0})
 
 /** Spinners only for a person watching: a TTY on stderr, no CI, no NO_COLOR, not under --json. */
-export function spinnerWanted(json: boolean): boolean {
-  return !json && Boolean(process.stderr.isTTY) && !process.env.CI && !(process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '')
+export function spinnerWanted(json: boolean, stderr: {isTTY?: boolean; columns?: number} = process.stderr): boolean {
+  // A terminal that reports no width (a pty opened without a size, as some CI runners and
+  // `docker -t` give) gets plain lines: ora would redraw forever, clearing Infinity lines.
+  return !json && Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !process.env.CI && !(process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '')
 }
