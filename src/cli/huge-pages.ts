@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
+import {Worker} from 'node:worker_threads'
 
 const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
 
@@ -58,6 +59,8 @@ export function hugePageTunables(argv: readonly string[], env: NodeJS.ProcessEnv
 
 /** Set in the child: the user's own GLIBC_TUNABLES ('' when unset), so it can be given back. */
 const USER_TUNABLES = 'RECSYS_USER_GLIBC_TUNABLES'
+/** Set in the child: the pid of the process that started it. */
+const PARENT_PID = 'RECSYS_PARENT_PID'
 
 /**
  * The environment with `tunables` added to any already set (a tunable the user set keeps the
@@ -77,10 +80,24 @@ export function hugePageEnv(env: NodeJS.ProcessEnv, tunables: string = HUGE_PAGE
  */
 export function userEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (env[USER_TUNABLES] === undefined) return {...env}
-  const {[USER_TUNABLES]: original, ...rest} = env
+  const {[USER_TUNABLES]: original, [PARENT_PID]: _parent, ...rest} = env
   if (original) rest.GLIBC_TUNABLES = original
   else delete rest.GLIBC_TUNABLES
   return rest
+}
+
+/**
+ * In the child: a parent killed outright (kill -9, an OOM kill) passes no signal on, so the child
+ * checks every second that it still has that parent, and when orphaned sends itself SIGTERM, as
+ * the parent would have (an interrupted stage leaves the store as it was). The check runs on a
+ * thread of its own: the stages' kernels keep the main thread busy for seconds at a time.
+ */
+export function endWithParent(env: NodeJS.ProcessEnv = process.env): void {
+  // The parent's pid comes from the parent: it may be gone before this child gets here.
+  const parent = Number(env[PARENT_PID])
+  if (env[USER_TUNABLES] === undefined || !(parent > 0)) return
+  const watch = `const check = () => { if (process.ppid !== ${parent}) process.kill(process.pid, 'SIGTERM') }; check(); setInterval(check, 1000)`
+  new Worker(watch, {eval: true}).unref()
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
@@ -93,7 +110,7 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
  */
 export function rerunWithHugePages(script: string, argv: readonly string[], tunables: string): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {stdio: 'inherit', env: hugePageEnv(process.env, tunables)})
+    const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {stdio: 'inherit', env: {...hugePageEnv(process.env, tunables), [PARENT_PID]: String(process.pid)}})
     const handlers = FORWARDED.map((signal) => [signal, (): boolean => child.kill(signal)] as const)
     const stopForwarding = (): void => {
       for (const [signal, handler] of handlers) process.off(signal, handler)

@@ -81,6 +81,14 @@ test('through the child: a heavy stage’s exit code comes back, and a signal to
   assert.is(signal ?? String(code), 'SIGTERM', 'the parent ends by the child’s signal')
   for (let i = 0; i < 100 && processesWith(marker).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
   assert.equal(processesWith(marker), [], 'no process is left behind')
+  // A parent killed outright passes nothing on: the child notices it is orphaned and ends.
+  const marker2 = '--seed=918273646'
+  const killed = spawn(process.execPath, [run, 'bench', '--rows', '200000', '--runs', '3', marker2], {stdio: 'ignore'})
+  for (let i = 0; i < 100 && processesWith(marker2).length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.ok(processesWith(marker2).length >= 2, 'the command runs in a child of its own')
+  killed.kill('SIGKILL')
+  for (let i = 0; i < 200 && processesWith(marker2).length > 0; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(processesWith(marker2), [], 'no process is left behind')
 })
 
 test.run()
