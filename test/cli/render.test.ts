@@ -2,7 +2,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {renderAudience} from '../../src/cli/render/audience.js'
-import {fittedWidths, keyValues, table, wrapProse} from '../../src/cli/render/format.js'
+import {fittedWidths, keyValues, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
 import {spinnerWanted} from '../../src/cli/render/style.js'
 import type {AudienceAnswer} from '../../src/core/audience/answer.js'
@@ -117,6 +117,12 @@ test('a spinner only on a terminal that reports its width: a sizeless pty gets p
     for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]
     else process.env[k] = v
   }
+})
+
+test('the split share is printed as it came out, and named when it misses the asked one', () => {
+  assert.is(splitShareText(0.8, 799, 201), '80% of interactions before')
+  assert.is(splitShareText(0.8, 200, 800), '20% of interactions before; asked for 80%, the timestamps are too coarse to cut nearer')
+  assert.is(splitShareText(0.8, 0, 10), '0% of interactions before; asked for 80%, the timestamps are too coarse to cut nearer')
 })
 
 test.run()

@@ -1,6 +1,6 @@
 import type {ExploreReport} from '../../core/stats/explore.js'
 import {logBar, sparkline} from './charts.js'
-import {heading, int, keyValues, num, pct, table} from './format.js'
+import {heading, int, keyValues, num, pct, splitShareText, table} from './format.js'
 import {paint} from './style.js'
 
 export function renderExplore(r: ExploreReport): string {
@@ -12,7 +12,7 @@ export function renderExplore(r: ExploreReport): string {
         ['interactions', int(r.totals.interactions)],
         ['users', int(r.totals.users)],
         ['products', int(r.totals.products)],
-        ['date range', `${r.dateRange.first} → ${r.dateRange.last} (${spanText(r.dateRange.first, r.dateRange.last, r.dateRange.days)})`],
+        ['date range', `${r.dateRange.first} → ${r.dateRange.last} (${spanText(r.dateRange.hours, r.dateRange.days)})`],
         ['sparsity', pct(r.totals.sparsity, 4)],
       ],
       'Totals',
@@ -21,7 +21,7 @@ export function renderExplore(r: ExploreReport): string {
   out.push(
     keyValues(
       [
-        ['split time', `${s.splitTime} (${pct(s.fraction, 0)} of interactions before)`],
+        ['split time', `${s.splitTime} (${splitShareText(s.fraction, s.trainInteractions, s.testInteractions)})`],
         ['users before / after', `${int(s.earlyUsers)} / ${int(s.lateUsers)}`],
         ['returning users', `${int(s.returningUsers)}`],
         ['retention', pct(s.retention, 2)],
@@ -60,8 +60,7 @@ export function renderExplore(r: ExploreReport): string {
 }
 
 /** The span in days, or in hours with a caution when it is shorter than a week. */
-function spanText(first: string, last: string, days: number): string {
-  const hours = (Date.parse(last) - Date.parse(first)) / 3_600_000
+function spanText(hours: number, days: number): string {
   if (!(hours < 7 * 24)) return `${days} days`
   const span = hours < 48 ? `${hours.toFixed(1)} hours` : `${(hours / 24).toFixed(1)} days`
   return `${span}: too short a span for retention and new-product shares to say much`

@@ -9,6 +9,15 @@ const COMPACT = {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''}
 
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US')
 export const pct = (share: number, digits = 1): string => `${(share * 100).toFixed(digits)}%`
+/**
+ * The share of interactions before a temporal split, as it came out: with dates only, a day can
+ * hold much of the log, and the split cannot fall near the asked share.
+ */
+export function splitShareText(asked: number, before: number, after: number): string {
+  const share = before / Math.max(1, before + after)
+  const off = Math.abs(share - asked) > 0.01 ? `; asked for ${pct(asked, 0)}, the timestamps are too coarse to cut nearer` : ''
+  return `${pct(share, 0)} of interactions before${off}`
+}
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 export const num = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a')
 

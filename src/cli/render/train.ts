@@ -1,6 +1,6 @@
 import type {RankerSummary, TrainReport} from '../../core/audience/train.js'
 import type {Interval} from '../../core/metrics/bootstrap.js'
-import {heading, int, num, pct, seconds, table} from './format.js'
+import {heading, int, num, pct, seconds, splitShareText, table} from './format.js'
 import {paint} from './style.js'
 
 const ci = (i: Interval): string => `${num(i.mean, 4)} [${num(i.low, 4)}, ${num(i.high, 4)}]`
@@ -17,7 +17,7 @@ export function renderTrain(r: TrainReport): string {
   const e = r.evaluation
   if (e) {
     const p = e.products
-    out.push(heading(`Evaluation: fit before ${e.split.splitTime}, scored after (${pct(e.split.fraction, 0)} / ${pct(1 - e.split.fraction, 0)} of interactions)`))
+    out.push(heading(`Evaluation: fit before ${e.split.splitTime}, scored after (${splitShareText(e.split.fraction, e.split.trainInteractions, e.split.testInteractions)})`))
     out.push(
       `${int(p.testProducts)} products active after the split: ${int(p.newProducts)} new, ${int(p.onlyNewUsers)} with only new users, ${int(p.onlyRepeatUsers)} with only earlier interactors; ${int(p.evaluated)} evaluated${p.sampled ? ` (a seeded sample of ${int(p.scorable)})` : ''}. Mean [95% bootstrap interval] over products:`,
     )

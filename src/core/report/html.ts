@@ -184,7 +184,7 @@ function exploreBody(e: ExploreSection, add: (c: Chart) => string): string {
     ['users / products', `${int(e.totals.users)} / ${int(e.totals.products)}`],
     ['date range', `${e.dateRange.first} → ${e.dateRange.last} (${int(e.dateRange.days)} day${e.dateRange.days === 1 ? '' : 's'})`],
     ['interactions per user', `median ${e.users.median}, mean ${e.users.mean.toFixed(2)}, max ${int(e.users.max)}; ${pct(e.users.oneTimeShare)} have just one`],
-    ['temporal split', `${pct(e.split.fraction, 0)} of interactions before ${e.split.splitTime}`],
+    ['temporal split', `${pct(e.split.trainShare, 0)} of interactions before ${e.split.splitTime}${Math.abs(e.split.trainShare - e.split.fraction) > 0.01 ? ` (asked for ${pct(e.split.fraction, 0)}; the timestamps are too coarse to cut nearer)` : ''}`],
     ['users who come back', `${pct(e.split.retention)} (${int(e.split.returningUsers)} of ${int(e.split.earlyUsers)} active before the split)`],
     ['new products after the split', `${pct(e.split.newProductShare)} (${int(e.split.newProducts)} of ${int(e.split.lateProducts)})`],
   ])

@@ -65,7 +65,8 @@ export interface ExploreSection {
   ranAt: string
   totals: ExploreReport['totals']
   dateRange: ExploreReport['dateRange']
-  split: Pick<ExploreReport['split'], 'fraction' | 'splitTime' | 'retention' | 'returningUsers' | 'earlyUsers' | 'newProducts' | 'newProductShare' | 'lateProducts'>
+  /** trainShare: the share of interactions before the split, as it came out. */
+  split: Pick<ExploreReport['split'], 'fraction' | 'splitTime' | 'retention' | 'returningUsers' | 'earlyUsers' | 'newProducts' | 'newProductShare' | 'lateProducts'> & {trainShare: number}
   users: Pick<ExploreReport['users'], 'median' | 'mean' | 'max' | 'oneTimeShare'>
   verdict: ExploreReport['verdict']
   histogram: Array<{label: string; users: number; share: number}>
@@ -234,6 +235,7 @@ function exploreSection(db: Db): Section<ExploreSection> {
     dateRange: e.dateRange,
     split: {
       fraction: s.fraction,
+      trainShare: s.trainInteractions / Math.max(1, s.trainInteractions + s.testInteractions),
       splitTime: s.splitTime,
       retention: s.retention,
       returningUsers: s.returningUsers,

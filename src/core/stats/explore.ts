@@ -43,7 +43,8 @@ export interface VerdictReason {
 export interface ExploreReport {
   datasetVersion: number
   totals: {interactions: number; users: number; products: number; userProductPairs: number; sparsity: number}
-  dateRange: {first: string; last: string; days: number}
+  /** First and last dates, the UTC days with interactions, and the hours from first to last interaction. */
+  dateRange: {first: string; last: string; days: number; hours: number}
   split: {
     fraction: number
     splitTime: string
@@ -287,7 +288,7 @@ export function explore(data: Dataset, options: ExploreOptions = {}): ExploreRep
   return {
     datasetVersion: data.version,
     totals: {interactions: n, users: nUsers, products: nProducts, userProductPairs: pairs, sparsity: 1 - pairs / (nUsers * nProducts)},
-    dateRange: {first: isoDate(tsMs[0]), last: isoDate(tsMs[n - 1]), days: perDay.length},
+    dateRange: {first: isoDate(tsMs[0]), last: isoDate(tsMs[n - 1]), days: perDay.length, hours: (tsMs[n - 1] - tsMs[0]) / 3_600_000},
     split: {
       fraction: split.fraction,
       splitTime: new Date(split.splitTsMs).toISOString(),
