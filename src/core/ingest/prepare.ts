@@ -12,7 +12,7 @@ import {type CsvHeader, type CsvReadStats, type CsvSource, headerList, readCsv, 
 import type {ForcedEncoding, InputFormat} from './input.js'
 import type {Dictionary} from './dictionary.js'
 import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption} from './ids.js'
-import {type DropCounts, type DropReason, RowIngest, RowRejected, type RowRules, SAMPLE_LINES} from './rows.js'
+import {type DropCounts, DROP_REASONS, type DropReason, RowIngest, RowRejected, type RowRules, SAMPLE_LINES} from './rows.js'
 import {isoDateTime} from './timestamps.js'
 
 export type {DropCounts} from './rows.js'
@@ -39,6 +39,8 @@ export const DEFAULT_COLUMNS: ColumnMapping = {
 }
 
 export const DEFAULT_BOT_THRESHOLD = 1000
+
+const DROP_WORDS = new Map(DROP_REASONS)
 
 export interface PrepareOptions {
   source: CsvSource
@@ -357,7 +359,11 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
   const nProducts = productKeyOf.length
   const kept = sorted.length - dropped.duplicate - dropped.bot
   if (kept === 0) {
-    throw new RecsysError('NO_DATA', `${label}: no row survived cleaning (${csv.rows} read)`, 'Check the column mapping (--user-col, --time-col, ...) and the report of dropped rows with --json.')
+    const reasons = (Object.entries(dropped) as Array<[DropReason, number]>).filter(([, count]) => count > 0).map(([reason, count]) => `${count.toLocaleString('en-US')} ${DROP_WORDS.get(reason)}`)
+    const hint = read.dayFirstLooking > 0
+      ? `${read.dayFirstLooking.toLocaleString('en-US')} timestamps look day-first (e.g. "${excerpt(read.dayFirstExample, 40)}"): if the column is D/M/YYYY, prepare again with --day-first.`
+      : 'Check the column mapping (--user-col, --time-col, ...) against the reasons above.'
+    throw new RecsysError('NO_DATA', `${label}: no row survived cleaning (${csv.rows.toLocaleString('en-US')} read; dropped: ${reasons.join(', ')})`, hint)
   }
   const attribute = (column: RowIngest['productName'], dense: number): string | undefined => {
     const raws = productKeys.raws

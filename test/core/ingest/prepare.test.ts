@@ -333,6 +333,13 @@ Prepare('a path that is a pipe (<(zcat ...), a FIFO) is read as a stream, gzip i
   }
 })
 
+Prepare('when no row survives, the error says why they went, and a day-first log is told of --day-first', async (ctx) => {
+  const dayFirst = await rejects(prepareText(ctx, HEADER + '1,10,Lamp,cart,13/01/2023\n2,11,Mug,cart,25/02/2023\n'), 'NO_DATA', /2 read; dropped: 2 bad timestamp/)
+  assert.match(dayFirst.hint, /2 timestamps look day-first .*--day-first/)
+  const noIds = await rejects(prepareText(ctx, HEADER + ',10,Lamp,cart,2023-01-13\n,11,Mug,cart,2023-01-14\n3,,Cup,cart,2023-01-15\n'), 'NO_DATA', /dropped: 2 empty user id, 1 empty product id\)/)
+  assert.match(noIds.hint, /column mapping/)
+})
+
 Prepare('messages repeat at most 200 characters of any input, control characters escaped', async (ctx) => {
   const longHeader = `${'x'.repeat(10_000)}\u001b[31m,product_id,event,event_date\n1,2,cart,2022-10-01\n`
   const e = await rejects(prepareText(ctx, longHeader), 'MISSING_COLUMN')
