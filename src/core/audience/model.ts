@@ -190,7 +190,7 @@ export class AudienceEngine {
       // Without a cap nothing is exhausted; with one, products without a capped list never had one.
       const source = this.prepareLookup(p, n, meta.cap !== null ? rule : skip)
       out.count = rankTopK(model, p, n, source, this.scratch, out.users, out.scores, out.origins, meta.cap !== null ? rule : skip)
-      return out
+      return toBest(out)
     }
     // Under a cap: the capped top-n as served, then the ranking with used-up users left out.
     const tag = ++this.markTag
@@ -219,7 +219,7 @@ export class AudienceEngine {
       }
     }
     out.count = w
-    return out
+    return toBest(out)
   }
 
   /** A product nobody has touched, known by its attributes' token ids: content, then engagement. */
@@ -236,7 +236,7 @@ export class AudienceEngine {
       head: (_p, depth, users, scores) => scaleToBest(scores, scorer.score(tokenIds, depth, users, scores)),
     }
     out.count = rankTopK(model, -1, n, null, this.scratch, out.users, out.scores, out.origins, skip)
-    return out
+    return toBest(out)
   }
 
   /** The token ids of a description, in the stored content vocabulary. */
@@ -253,8 +253,19 @@ export class AudienceEngine {
     out.kind = 'cold'
     this.priorLimit = skip ? Number.POSITIVE_INFINITY : n + 1
     out.count = rankTopK(this.cold, -1, n, null, this.scratch, out.users, out.scores, out.origins, skip)
-    return out
+    return toBest(out)
   }
+}
+
+/**
+ * Scores divided by the audience's best, so its first user scores 1 whatever ranked it: a global
+ * ranking (most active, engagement) scores users on one scale for all products, and a product's
+ * best remaining user can score far below 1 once its interactors are left out; --min-score means
+ * a share of the best for every audience. The order is unchanged.
+ */
+function toBest(out: Ranked): Ranked {
+  scaleToBest(out.scores, out.count)
+  return out
 }
 
 export {FROM_HEAD, FROM_PRIOR}

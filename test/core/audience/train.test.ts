@@ -131,6 +131,28 @@ Train('a single lookup (reading only what it needs) answers exactly as the prelo
   }
 })
 
+Train('every audience scores its first user 1 and never rises, global rankings too (--min-score is a share of the best)', async (c) => {
+  const db = await store(c, (w) => generateLoyalCsv({rows: 12_000, seed: 6}, w))
+  try {
+    for (const ranker of ['most-active', 'most-recent', 'engagement', 'cooccurrence'] as const) {
+      await runTrain(db, {ranker, skipEval: true, maxN: 20})
+      const service = new AudienceService(db)
+      const ids = db.prepare('SELECT product_id FROM products ORDER BY product_key LIMIT 30').pluck().all() as string[]
+      let below = 0
+      for (const id of [...ids, 'NOT-A-PRODUCT']) {
+        const {scores, count} = service.rank(id, 20).ranked
+        if (count === 0) continue
+        assert.is(scores[0], 1, `${ranker} ${id}`)
+        for (let i = 1; i < count; i++) if (scores[i] > scores[i - 1]) assert.unreachable(`${ranker} ${id}: score rises at ${i}`)
+        if (scores[count - 1] < 1) below++
+      }
+      assert.ok(below > 0, `${ranker}: some audience has scores below its best`)
+    }
+  } finally {
+    db.close()
+  }
+})
+
 Train('a catalog product with no history gets a content audience by its name: stored by train, ranked live before it', async (c) => {
   const db = await store(c, (w) => generateReferenceCsv({rows: 20_000, seed: 12}, w))
   try {
