@@ -104,6 +104,10 @@ export function createHandler(options: HandlerOptions): (method: string, url: st
       if (id.trim() === '') return {route, reply: error(422, 'EMPTY_ID', 'the product id is empty: ask for /recommend/PRODUCT_ID')}
       const n = parseN(query, index.meta.topN, options.maxN)
       if (typeof n !== 'number') return {route, reply: n}
+      // A control group is a property of a download; the JSON answer would silently ignore it.
+      if (!csv && param(query, 'holdout') !== undefined) {
+        return {route, reply: error(422, 'INVALID_HOLDOUT', 'holdout splits the CSV download: ask for /recommend/PRODUCT_ID.csv?holdout=10')}
+      }
       const attributes: ProductText | undefined = query.includes('name=') || query.includes('category=') || query.includes('brand=')
         ? {name: param(query, 'name'), category: param(query, 'category'), brand: param(query, 'brand')}
         : undefined

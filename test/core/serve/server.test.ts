@@ -135,6 +135,10 @@ Serve('a holdout download that would leave a group empty is a 422, as the CLI re
   const one = await get(`${ctx.base}/recommend/${encodeURIComponent(ctx.known)}.csv?n=1&holdout=10&campaign=c`)
   assert.is(one.status, 422)
   assert.match(one.text, /INVALID_HOLDOUT/)
+  // The JSON answer has no control group: a holdout asked of it is refused, not ignored.
+  const json = await get(`${ctx.base}/recommend/${encodeURIComponent(ctx.known)}?holdout=90`)
+  assert.is(json.status, 422)
+  assert.match(json.text, /INVALID_HOLDOUT[\s\S]*\.csv\?holdout=10/)
 })
 
 Serve('product search finds a whole id first, and products by their name words', async (ctx) => {
