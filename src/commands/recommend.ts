@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs'
+import {extname} from 'node:path'
 import {createInterface} from 'node:readline/promises'
 
 import {Args, Flags} from '@oclif/core'
@@ -39,9 +40,9 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
   }
 
   static override flags = {
-    n: Flags.integer({char: 'n', description: `Users per audience (1 to --max-n, ${DEFAULT_LOOKUP_MAX_N} by default).`, default: 10, min: 1}),
+    n: Flags.integer({char: 'n', description: `Users per audience (1 to --max-n, ${DEFAULT_LOOKUP_MAX_N} by default; default: train's --top-n, 10 unless set).`, min: 1}),
     'max-n': Flags.integer({description: 'Raise the largest n allowed.', default: DEFAULT_LOOKUP_MAX_N, min: 1}),
-    format: Flags.string({description: 'Output format (default: table, or csv for an --out file ending in .csv, json for .json).', options: ['table', 'csv', 'json']}),
+    format: Flags.string({description: 'Output format (default: table; with --out, from the file name: .csv, .json, or .txt for a table).', options: ['table', 'csv', 'json']}),
     csv: Flags.boolean({description: 'Same as --format csv.', default: false, exclusive: ['format']}),
     out: Flags.string({char: 'o', description: 'Write to this file (whole or not at all) instead of stdout.'}),
     products: Flags.string({description: 'File with one product id per line (a batch export).'}),
@@ -64,9 +65,13 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
 
   public async run(): Promise<AudienceAnswer | {audiences: AudienceAnswer[]} | undefined> {
     const {flags} = this
-    const ids = [...this.positional]
+    const listed = [...this.positional]
     // (A loop, not push(...list): a spread of a few hundred thousand ids overflows the call stack.)
-    if (flags.products) for (const id of readIdFile(flags.products)) ids.push(id)
+    if (flags.products) for (const id of readIdFile(flags.products)) listed.push(id)
+    // Each product once, in the order first listed: a repeated id would be a second audience of
+    // the same users, counted twice in overlaps and holdouts.
+    const ids = [...new Set(listed)]
+    if (ids.length < listed.length) this.notice(`${(listed.length - ids.length).toLocaleString('en-US')} repeated product id${listed.length - ids.length === 1 ? ' was' : 's were'} taken once`)
     if (flags.out !== undefined && flags.out.trim() === '') throw new RecsysError('USAGE', '--out is empty', 'Pass a file name, e.g. --out audience.csv, or leave --out out for stdout.')
     if (flags.campaign !== undefined) {
       const c = flags.campaign
@@ -77,7 +82,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     }
     const attributes = flags.name || flags.category || flags.brand ? {name: flags.name, category: flags.category, brand: flags.brand} : undefined
     if (attributes && ids.length > 1) throw new RecsysError('USAGE', '--name, --category and --brand describe one product', 'Pass a single product id with them.')
-    AudienceService.checkN(flags.n, flags['max-n'])
+    if (flags.n !== undefined) AudienceService.checkN(flags.n, flags['max-n'])
     const holdout = flags.holdout === undefined ? undefined : parseHoldout(flags.holdout)
     if (flags.holdout !== undefined && holdout === undefined) throw new RecsysError('USAGE', `--holdout ${excerpt(flags.holdout, 20)} must be a share from 1% to 50%`, 'Pass e.g. --holdout 10%.')
     const minScore = flags['min-score'] === undefined ? undefined : flags['min-score'].trim() === '' ? Number.NaN : Number(flags['min-score'])
@@ -98,10 +103,12 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     const ruled = campaignMode || Object.values(rules).some((v) => v !== undefined && v !== false)
     return useStore(flags.db, campaignMode ? 'write' : 'read', async (db) => {
       const service = new AudienceService(db, {preload: ids.length >= 200})
-      if (ids.length === 0) return this.interactive(service)
+      // Without -n, the audience size train was given (--top-n), as the server answers.
+      const n = flags.n ?? Math.min(service.meta.topN, flags['max-n'])
+      if (ids.length === 0) return this.interactive(service, n)
       const format = this.format()
       const users = db.prepare('SELECT users FROM datasets ORDER BY version DESC LIMIT 1').pluck().get() as number
-      const perAudience = Math.min(flags.n, users)
+      const perAudience = Math.min(n, users)
       if (perAudience * ids.length > MAX_MEMBERS) {
         throw new RecsysError('USAGE', `${ids.length} audiences of ${perAudience} users are more than one export can hold in memory (${MAX_MEMBERS.toLocaleString('en-US')} members)`, 'Export fewer products at a time, or a smaller -n.')
       }
@@ -115,7 +122,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       if (ruled) {
         campaignId = campaignMode ? (flags.campaign ?? deriveCampaignId(ids)) : undefined
         const split: CampaignSplit | undefined = campaignId ? {campaignId, holdout: holdout ?? 0.1, control: flags.control as 'holdout' | 'random'} : undefined
-        exported = exportAudiences(service, {ids, n: flags.n, rules, campaign: split, attributes})
+        exported = exportAudiences(service, {ids, n, rules, campaign: split, attributes})
         if (split) {
           const result = exported
           if (result.members.treatment === 0 && result.members.control > 0) {
@@ -130,7 +137,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
               distinct.size < 100 ? 'The audiences share a few users: spread them (--dedupe or --max-audiences-per-user 3), export more users (-n), or hold out a larger share.' : 'Export more users (-n), more products, or a larger --holdout.',
             )
           }
-          reuse = checkCampaignReuse(db, split, result.audiences.map((a) => a.answer.productId), flags.n, flags.replace)
+          reuse = checkCampaignReuse(db, split, result.audiences.map((a) => a.answer.productId), n, flags.replace)
           // Recorded only once the audience has been written: a failed export records nothing.
           recordPending = () => db.transaction(() => recordCampaign(db, {
             campaignId: split.campaignId,
@@ -143,11 +150,11 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
             audienceSize: result.members.treatment + result.members.control,
             holdout: split.holdout,
             control: split.control,
-            params: campaignParams(split, flags.n, result, {...rules, excludeUsers: rules.excludeUsers?.size, excludeProducts: rules.excludeProducts?.size}),
+            params: campaignParams(split, n, result, {...rules, excludeUsers: rules.excludeUsers?.size, excludeProducts: rules.excludeProducts?.size}),
           }, campaignMembersOf(service, result)))()
         }
       }
-      const ranked = exported ? exported.audiences.map((a) => a.answer) : ids.map((id) => service.rank(id, flags.n, {attributes}))
+      const ranked = exported ? exported.audiences.map((a) => a.answer) : ids.map((id) => service.rank(id, n, {attributes}))
       if (flags.strict) {
         const unknown = ranked.find((r) => r.kind === 'cold')
         if (unknown) throw new RecsysError('NOT_FOUND', `product ${excerpt(unknown.productId, 80)} is not in the data`, 'Check the id, or drop --strict to get the cold-start audience.')
@@ -164,7 +171,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
         if (notes.length > 5) process.stderr.write(`Note: and ${(notes.length - 5).toLocaleString('en-US')} more products with notes (see the JSON output's "note" field)\n`)
       }
       const groups = campaignId !== undefined
-      const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n: flags.n, products: ranked.length} : undefined
+      const summary = exported ? {campaignId, recorded: groups, members: exported.members, removed: exported.removed, overlap: exported.overlap, unmatchedExclusions: exported.unmatchedExclusions, excludeListed: rules.excludeUsers?.size ?? 0, short: exported.short, n, products: ranked.length} : undefined
       if (this.jsonEnabled() || format === 'json') {
         this.emit((write) => writeAudienceJson(streams, write, summary ? {campaign: campaignId ?? null, members: summary.members, removed: summary.removed, overlap: summary.overlap} : undefined))
       } else if (format === 'csv') {
@@ -200,13 +207,18 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     const {format, out} = this.flags
     if (format) return format as Format
     if (this.flags.csv) return 'csv'
-    if (out?.toLowerCase().endsWith('.csv')) return 'csv'
-    if (out?.toLowerCase().endsWith('.json')) return 'json'
-    return 'table'
+    if (out === undefined) return 'table'
+    // From the file's name; a name that says nothing (audience.xlsx, aud.tsv, out) is refused
+    // rather than filled with a box-drawn table no spreadsheet opens.
+    const ext = extname(out).toLowerCase()
+    if (ext === '.csv') return 'csv'
+    if (ext === '.json') return 'json'
+    if (ext === '.txt') return 'table'
+    throw new RecsysError('USAGE', `--out ${excerpt(out, 60)}: the format cannot be told from the file name`, 'Name it .csv (Excel opens it) or .json, or pass --format csv, json or table.')
   }
 
   /** On a terminal with no id: ask for one, show the audience, then offer to save it as CSV. */
-  private async interactive(service: AudienceService): Promise<undefined> {
+  private async interactive(service: AudienceService, size: number): Promise<undefined> {
     if (!process.stdin.isTTY || !process.stdout.isTTY || process.env.CI || this.jsonEnabled()) {
       throw new RecsysError('USAGE', 'no product id given', 'Pass one: `recsys recommend PRODUCT_ID` (or --products FILE for a batch).')
     }
@@ -215,7 +227,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       const samples = service.sampleProductIds(5)
       const id = (await rl.question(`Product id (e.g. ${samples.join(', ')}): `)).trim()
       if (!id) throw new RecsysError('USAGE', 'no product id given', 'Type a product id at the prompt, or pass one as an argument.')
-      const n = Math.min(this.flags.n, MAX_TABLE_ROWS)
+      const n = Math.min(size, MAX_TABLE_ROWS)
       const ranked = service.rank(id, n)
       this.log(renderAudience(full(service, ranked)))
       const yes = (await rl.question('Save as CSV? [y/N] ')).trim().toLowerCase()

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
@@ -258,6 +258,18 @@ E2E('campaign export: stable holdout groups, recorded; exclusions and dedupe han
   assert.not.match(unwritten.stderr, /recorded in the store/, 'no claim of a record that did not happen')
   assert.is(runCli(['recommend', ids[0], '--holdout', '20%', '--campaign', '', '--db', ctx.db]).code, 2, 'an empty campaign id is refused')
   assert.is(runCli(['recommend', ids[0], '--out', '', '--db', ctx.db]).code, 2, 'an empty --out is refused')
+  // A product listed twice is one audience, and the products come in the order first listed.
+  const twice = runCli(['recommend', ids[1], ids[0], ids[1], '-n', '3', '--format', 'csv', '--db', ctx.db])
+  assert.is(twice.code, 0, twice.stderr)
+  const products = (Papa.parse(twice.stdout.trim(), {header: true}).data as Array<{product_id: string}>).map((r) => r.product_id)
+  assert.equal([...new Set(products)], [ids[1], ids[0]])
+  assert.is(products.length, 6)
+  assert.match(twice.stderr, /1 repeated product id was taken once/)
+  const xlsx = ctx.tmp.file('audience.xlsx')
+  const unnamed = runCli(['recommend', ids[0], '--out', xlsx, '--db', ctx.db])
+  assert.is(unnamed.code, 2)
+  assert.match(unnamed.stderr, /format cannot be told from the file name[\s\S]*\.csv/)
+  assert.not.ok(existsSync(xlsx), 'no box-drawn table written into a spreadsheet name')
   assert.is(storeQuery(ctx.db, (db) => db.prepare("SELECT count(*) FROM campaigns WHERE campaign_id IN ('tiny', 'lost')").pluck().get() as number), 0)
 })
 
@@ -278,6 +290,18 @@ E2E('features --out: a file that cannot be written changes nothing; the same set
   assert.match(typo.stdout, /--event-weights names "purchsed", which this data does not have/)
   assert.is(runCli(['features', '--db', ctx.db]).code, 0, 'back to the settings train was built on')
   assert.is(runCli(['recommend', id, '--db', ctx.db]).code, 0)
+})
+
+E2E('recommend without -n answers with the audience size train was given (--top-n), as the server does', (ctx) => {
+  const db = ctx.tmp.file('topn.db')
+  assert.is(runCli(['prepare', ctx.csv, '--db', db]).code, 0)
+  assert.is(runCli(['features', '--db', db]).code, 0)
+  assert.is(runCli(['train', '--db', db, '--ranker', 'engagement', '--skip-eval', '--top-n', '7']).code, 0)
+  const productId = storeQuery(db, (d) => d.prepare('SELECT product_id FROM products ORDER BY product_key LIMIT 1').pluck().get() as string)
+  const answer = JSON.parse(runCli(['recommend', productId, '--format', 'json', '--db', db]).stdout)
+  assert.is(answer.n, 7)
+  assert.is(answer.recommendations.length, 7)
+  assert.is(JSON.parse(runCli(['recommend', productId, '-n', '3', '--format', 'json', '--db', db]).stdout).recommendations.length, 3)
 })
 
 E2E('generate into a pipe whose reader is slow writes every row, and a reader that leaves early is no error', async () => {
