@@ -59,6 +59,15 @@ test('the merchant page in headless Chromium: enter a product id, read the table
     const suggested = await page.$$eval('#suggest li', (lis) => lis.map((li) => ({id: (li as HTMLElement).dataset.id ?? '', text: li.textContent ?? ''})))
     assert.ok(suggested.length >= 1 && suggested.length <= 10)
     for (const s of suggested) assert.ok(s.text.toLowerCase().includes(words[0].toLowerCase()), `suggestion ${s.text} matches what was typed`)
+    // Enter on the whole name, no suggestion picked: the search's best match, not "not in the data".
+    const best = (await (await fetch(`${base}/products/search?q=${encodeURIComponent(named.product_name)}&n=1`)).json()) as {products: Array<{product_id: string}>}
+    await page.fill('#product', named.product_name)
+    await page.press('#product', 'Enter')
+    await page.waitForFunction((id) => (document.getElementById('title')?.textContent ?? '').includes(`(${id})`), best.products[0].product_id)
+    assert.not.match(await page.textContent('#note') ?? '', /not in the data/)
+    await page.fill('#product', '')
+    await page.type('#product', partial)
+    await page.waitForSelector('#suggest:not([hidden]) li')
     await page.click('#suggest li')
     await page.waitForFunction((id) => (document.getElementById('title')?.textContent ?? '').includes(id), suggested[0].id)
     const why = await page.$$eval('#audience tbody tr td:nth-child(4)', (tds) => tds.map((td) => td.textContent ?? ''))

@@ -111,7 +111,19 @@ $('product').addEventListener('input', () => {
     $('suggest').hidden = found.products.length === 0;
   }, 150);
 });
-$('search').addEventListener('submit', (e) => { e.preventDefault(); show($('product').value.trim()); });
+// Enter on a typed name (not an id) shows the best match the search finds, an exact id first;
+// text the search cannot place is asked for as an id (the cold start says it is not in the data).
+$('search').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const typed = $('product').value.trim();
+  if (!typed) return;
+  let id = typed;
+  try {
+    const found = await getJson('/products/search?q=' + encodeURIComponent(typed) + '&n=1');
+    if (found.products.length > 0) id = found.products[0].product_id;
+  } catch (err) { /* the audience request says what is wrong */ }
+  show(id);
+});
 for (const id of ['n', 'holdout', 'campaign']) $(id).addEventListener('input', updateDownload);
 $('n').addEventListener('change', () => { if (current) show(current); });
 (async () => {
