@@ -1,8 +1,11 @@
+import {execFileSync} from 'node:child_process'
+
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {renderAudience} from '../../src/cli/render/audience.js'
-import {fittedWidths, keyValues, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
+import {fittedWidths, keyValues, shellWord, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
+import {recommendCommand} from '../../src/cli/render/pipeline.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
 import {spinnerWanted} from '../../src/cli/render/style.js'
 import type {AudienceAnswer} from '../../src/core/audience/answer.js'
@@ -123,6 +126,16 @@ test('the split share is printed as it came out, and named when it misses the as
   assert.is(splitShareText(0.8, 799, 201), '80% of interactions before')
   assert.is(splitShareText(0.8, 200, 800), '20% of interactions before; asked for 80%, the timestamps are too coarse to cut nearer')
   assert.is(splitShareText(0.8, 0, 10), '0% of interactions before; asked for 80%, the timestamps are too coarse to cut nearer')
+})
+
+test('the next command pastes into a shell as printed: ids quoted, a leading dash after --', () => {
+  for (const word of ['plain-1', '-P5', '=HYPERLINK("x")', "it's", 'a b', '$HOME', '*', 'x;rm -rf y', '`id`', 'Große Tasse', '']) {
+    const echoed = execFileSync('sh', ['-c', `printf '%s' ${shellWord(word)}`], {encoding: 'utf8'})
+    assert.is(echoed, word, `${word} came back as ${echoed}`)
+  }
+  assert.is(recommendCommand({bin: './bin/run.js', db: 'my store.db'}, '-P5'), "./bin/run.js recommend --db 'my store.db' -- -P5")
+  assert.is(recommendCommand({bin: 'recsys', db: ''}, '=1+1'), "recsys recommend '=1+1'")
+  assert.is(recommendCommand({bin: 'recsys', db: ''}, undefined), 'recsys recommend PRODUCT_ID')
 })
 
 test.run()

@@ -18,6 +18,11 @@ export function splitShareText(asked: number, before: number, after: number): st
   const off = Math.abs(share - asked) > 0.01 ? `; asked for ${pct(asked, 0)}, the timestamps are too coarse to cut nearer` : ''
   return `${pct(share, 0)} of interactions before${off}`
 }
+/** A word a POSIX shell reads back as it is: bare when safe, else in single quotes. */
+export function shellWord(word: string): string {
+  // (Not bare with a leading '=': zsh expands =word to a command's path.)
+  return /^[\w.,/:@%+-][\w.,/:@%+=-]*$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 export const num = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a')
 
