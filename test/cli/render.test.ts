@@ -4,7 +4,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {renderAudience} from '../../src/cli/render/audience.js'
-import {fittedWidths, keyValues, shellWord, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
+import {counted, fittedWidths, keyValues, shellWord, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
 import {recommendCommand} from '../../src/cli/render/pipeline.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
 import {spinnerWanted} from '../../src/cli/render/style.js'
@@ -136,6 +136,14 @@ test('the next command pastes into a shell as printed: ids quoted, a leading das
   assert.is(recommendCommand({bin: './bin/run.js', db: 'my store.db'}, '-P5'), "./bin/run.js recommend --db 'my store.db' -- -P5")
   assert.is(recommendCommand({bin: 'recsys', db: ''}, '=1+1'), "recsys recommend '=1+1'")
   assert.is(recommendCommand({bin: 'recsys', db: ''}, undefined), 'recsys recommend PRODUCT_ID')
+})
+
+test('counts read as English: one noun, many nouns', () => {
+  assert.is(counted(1, 'audience'), '1 audience')
+  assert.is(counted(2, 'audience'), '2 audiences')
+  assert.is(counted(0, 'distinct user'), '0 distinct users')
+  assert.is(counted(12_345, 'slot'), '12,345 slots')
+  assert.is(counted(1, 'box', 'boxes'), '1 box')
 })
 
 test.run()

@@ -18,6 +18,11 @@ export function splitShareText(asked: number, before: number, after: number): st
   const off = Math.abs(share - asked) > 0.01 ? `; asked for ${pct(asked, 0)}, the timestamps are too coarse to cut nearer` : ''
   return `${pct(share, 0)} of interactions before${off}`
 }
+/** "1 user", "2 users": a count with its noun (plural: the noun + s, unless given). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${int(n)} ${n === 1 ? noun : plural}`
+}
+
 /** A word a POSIX shell reads back as it is: bare when safe, else in single quotes. */
 export function shellWord(word: string): string {
   // (Not bare with a leading '=': zsh expands =word to a command's path.)

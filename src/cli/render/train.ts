@@ -1,6 +1,6 @@
 import type {RankerSummary, TrainReport} from '../../core/audience/train.js'
 import type {Interval} from '../../core/metrics/bootstrap.js'
-import {heading, int, num, pct, seconds, splitShareText, table} from './format.js'
+import {counted, heading, int, num, pct, seconds, splitShareText, table} from './format.js'
 import {paint} from './style.js'
 
 const ci = (i: Interval): string => `${num(i.mean, 4)} [${num(i.low, 4)}, ${num(i.high, 4)}]`
@@ -36,7 +36,7 @@ export function renderTrain(r: TrainReport): string {
   out.push(`products without history (${int(r.products.withoutHistory)} catalog-only): ${r.ranker.newProducts.shipped}; ${r.ranker.newProducts.reason}`)
   const reach = r.reach
   out.push(
-    `${paint.bold(`Audiences for ${int(r.products.total)} products`)}, top ${r.params.topN} each (stored to ${r.params.maxN}): ${int(reach.slots)} slots reach ${int(reach.distinctUsers)} distinct users; the busiest user is in ${int(reach.maxAudiencesPerUser)} audiences; the top 1% of reached users hold ${pct(reach.top1PercentShare)} of the slots`,
+    `${paint.bold(`Audiences for ${int(r.products.total)} products`)}, top ${r.params.topN} each (stored to ${r.params.maxN}): ${counted(reach.slots, 'slot')} reach ${counted(reach.distinctUsers, 'distinct user')}; the busiest user is in ${counted(reach.maxAudiencesPerUser, 'audience')}; the top 1% of reached users hold ${pct(reach.top1PercentShare)} of the slots`,
   )
   if (r.products.total > 10 && reach.distinctUsers <= 3 * r.params.topN) {
     out.push(

@@ -279,7 +279,7 @@ export function rankProduct(
     const history = product.key < meta.nData
     const notes: string[] = []
     if (!history) notes.push('new product: ranked by similarity of name/category/brand')
-    if (ranked.count < n) notes.push(`only ${ranked.count} users have not interacted with product ${id} yet`)
+    if (ranked.count < n) notes.push(`only ${ranked.count} ${ranked.count === 1 ? 'user has' : 'users have'} not interacted with product ${id} yet`)
     else if (history && n > meta.depth && PER_PRODUCT.includes(meta.ranking)) notes.push(`beyond rank ${meta.depth}, users follow the ranking's prior order (train with --max-n ${n} to rank deeper per product)`)
     return {productId: id, productName: product.name, kind: ranked.kind, ranking: history ? meta.ranking : meta.newProducts, note: notes.length ? notes.join('; ') : null, n, ranked}
   }
