@@ -4,7 +4,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
 import {renderAudience} from '../../src/cli/render/audience.js'
-import {counted, fittedWidths, keyValues, shellWord, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
+import {counted, fileSize, fittedWidths, keyValues, shellWord, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
 import {recommendCommand} from '../../src/cli/render/pipeline.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
 import {spinnerWanted} from '../../src/cli/render/style.js'
@@ -144,6 +144,13 @@ test('counts read as English: one noun, many nouns', () => {
   assert.is(counted(0, 'distinct user'), '0 distinct users')
   assert.is(counted(12_345, 'slot'), '12,345 slots')
   assert.is(counted(1, 'box', 'boxes'), '1 box')
+})
+
+test('file sizes: whole MB from a megabyte up, kB below', () => {
+  assert.is(fileSize(350_123_456), '350 MB')
+  assert.is(fileSize(3_753_807_639), '3,754 MB')
+  assert.is(fileSize(6_583), '6.6 kB')
+  assert.is(fileSize(999_949), '999.9 kB')
 })
 
 test.run()

@@ -2,7 +2,7 @@ import type {CompareReport} from '../../core/bench/compare.js'
 import type {LoadReport} from '../../core/bench/load.js'
 import type {BenchReport} from '../../core/bench/run.js'
 import type {ServeBenchReport} from '../../core/bench/serve-bench.js'
-import {heading, int, num, seconds, table} from './format.js'
+import {fileSize, heading, int, num, seconds, table} from './format.js'
 
 export function renderBench(r: BenchReport): string {
   const out: string[] = [`machine: ${r.machine.cpus} cores, Node ${r.machine.node}, ${r.machine.platform}; medians of ${r.runs} run(s), seed ${r.seed}`]
@@ -15,7 +15,7 @@ export function renderBench(r: BenchReport): string {
         ['left', 'right', 'right', 'right', 'right', 'right'],
       ),
     )
-    out.push(`store: ${int(size.storeBytes / 1e6)} MB (${num(size.storeBytesPerRow, 1)} bytes per row), ${num(size.storeBytes / size.csvBytes, 2)}× the CSV (${int(size.csvBytes / 1e6)} MB)`)
+    out.push(`store: ${fileSize(size.storeBytes)} (${num(size.storeBytesPerRow, 1)} bytes per row), ${num(size.storeBytes / size.csvBytes, 2)}× the CSV (${fileSize(size.csvBytes)})`)
     if (size.recommendCli) out.push(`recommend, one whole CLI call: median ${Math.round(size.recommendCli.medianMs)} ms over ${size.recommendCli.calls} calls`)
     if (size.lookups.length > 0) {
       out.push(

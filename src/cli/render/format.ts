@@ -18,6 +18,11 @@ export function splitShareText(asked: number, before: number, after: number): st
   const off = Math.abs(share - asked) > 0.01 ? `; asked for ${pct(asked, 0)}, the timestamps are too coarse to cut nearer` : ''
   return `${pct(share, 0)} of interactions before${off}`
 }
+/** A file size in decimal units: whole MB from a megabyte up, kB with a decimal below ("0 MB" said nothing). */
+export function fileSize(bytes: number): string {
+  return bytes >= 1e6 ? `${int(bytes / 1e6)} MB` : `${(bytes / 1e3).toFixed(1)} kB`
+}
+
 /** "1 user", "2 users": a count with its noun (plural: the noun + s, unless given). */
 export function counted(n: number, noun: string, plural = `${noun}s`): string {
   return `${int(n)} ${n === 1 ? noun : plural}`
