@@ -6,6 +6,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {type AnswerStream, MAX_TABLE_ROWS, renderAudience, renderExportSummary, writeAudienceCsv, writeAudienceJson} from '../cli/render/audience.js'
+import {counted} from '../cli/render/format.js'
 import {type AudienceAnswer, AudienceService, DEFAULT_LOOKUP_MAX_N, type RankedAnswer} from '../core/audience/answer.js'
 import {type CampaignSplit, deriveCampaignId, type ExportedAudience, type ExportResult, exportAudiences, type ExportRules} from '../core/campaigns/export.js'
 import {parseHoldout} from '../core/campaigns/holdout.js'
@@ -71,7 +72,8 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     // Each product once, in the order first listed: a repeated id would be a second audience of
     // the same users, counted twice in overlaps and holdouts.
     const ids = [...new Set(listed)]
-    if (ids.length < listed.length) this.notice(`${(listed.length - ids.length).toLocaleString('en-US')} repeated product id${listed.length - ids.length === 1 ? ' was' : 's were'} taken once`)
+    const repeated = listed.length - ids.length
+    if (repeated > 0) this.notice(`${counted(repeated, 'repeated product id')} ${repeated === 1 ? 'was' : 'were'} taken once`)
     if (flags.out !== undefined && flags.out.trim() === '') throw new RecsysError('USAGE', '--out is empty', 'Pass a file name, e.g. --out audience.csv, or leave --out out for stdout.')
     if (flags.campaign !== undefined) {
       const c = flags.campaign

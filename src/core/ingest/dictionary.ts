@@ -115,7 +115,6 @@ export class Dictionary {
   }
 
   private newNumberKey(n: number): number {
-    if (this.closed) throw new Error('Dictionary.intern after closeLookups')
     const key = this.newKey()
     this.numbers[key] = n
     this.numCount++
@@ -130,9 +129,14 @@ export class Dictionary {
    * range or more take no more than hashing them would).
    */
   private directLimit(count: number): number {
+    return Math.max(this.directFreeEntries, 4 * this.slotsFor(count))
+  }
+
+  /** Slots of a number table holding `count` ids with room for the next key. */
+  private slotsFor(count: number): number {
     let slots = 1 << 12
     while (mustGrow(count, Math.max(count, this.size), slots)) slots *= 2
-    return Math.max(this.directFreeEntries, 4 * slots)
+    return slots
   }
 
   /** Makes the direct table cover n, doubling it toward n, or hashes the integer ids when it would span too much. */
@@ -157,9 +161,7 @@ export class Dictionary {
   private hashNumbers(): void {
     this.isDirect = false
     this.direct = new Int32Array(0)
-    let slots = 1 << 12
-    while (mustGrow(this.numCount, this.size, slots)) slots *= 2
-    this.numSlots = this.numberSlots(slots)
+    this.numSlots = this.numberSlots(this.slotsFor(this.numCount))
   }
 
   private internText(s: string, from: number, to: number): number {
