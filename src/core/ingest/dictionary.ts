@@ -326,17 +326,20 @@ export function plainIntegerRange(s: string, from: number, to: number): number {
 /**
  * First non-empty text per key (product names, categories, brands), in one UTF-8 byte arena (names
  * are mostly ASCII: half the bytes of UTF-16): set once per key, read back only when written to
- * the store.
+ * the store. Which keys have a text is also kept as one bit each: prepare asks on every row, and at
+ * 20M products the bits are 2.5 MB, where the start offsets are 80 MB and a cache miss per row.
  */
 export class FirstText {
-  private start = new Int32Array(1 << 12).fill(-1)
+  private start = new Int32Array(1 << 12)
   private length = new Int32Array(1 << 12)
+  private present = new Uint32Array(1 << 7)
   private bytes: Buffer = Buffer.allocUnsafe(1 << 15)
   private used = 0
   private texts = 0
 
   has(key: number): boolean {
-    return key < this.start.length && this.start[key] !== -1
+    const word = key >>> 5
+    return word < this.present.length && (this.present[word] & (1 << (key & 31))) !== 0
   }
 
   /** How many keys have a text. */
@@ -348,12 +351,15 @@ export class FirstText {
     if (key >= this.start.length) {
       let n = this.start.length
       while (n <= key) n *= 2
-      const start = new Int32Array(n).fill(-1)
+      const start = new Int32Array(n)
       start.set(this.start)
       this.start = start
       const length = new Int32Array(n)
       length.set(this.length)
       this.length = length
+      const present = new Uint32Array(n >>> 5)
+      present.set(this.present)
+      this.present = present
     }
     // At most 3 bytes per UTF-16 unit.
     if (this.used + s.length * 3 > this.bytes.length) {
@@ -362,7 +368,8 @@ export class FirstText {
       this.bytes = bigger
     }
     const written = this.bytes.write(s, this.used, 'utf8')
-    if (this.start[key] === -1) this.texts++
+    if (!this.has(key)) this.texts++
+    this.present[key >>> 5] |= 1 << (key & 31)
     this.start[key] = this.used
     this.length[key] = written
     this.used += written

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {Dictionary, plainIntegerRange} from '../../../src/core/ingest/dictionary.js'
+import {Dictionary, FirstText, plainIntegerRange} from '../../../src/core/ingest/dictionary.js'
 
 test('keys follow first sight and stay put as the tables grow, for integer, text and mixed ids', () => {
   for (const make of [(i: number) => String(10_000_000 + i * 7), (i: number) => `sku-${i}`, (i: number) => (i % 3 === 0 ? `x${i}` : String(i))]) {
@@ -119,6 +119,26 @@ test('after closeLookups keys and texts stay readable and interning is refused',
   assert.equal([d.text(0), d.text(1), d.rawValue(0), d.hasText], ['42', 'abc', 42, true])
   assert.throws(() => d.intern('7'), /closeLookups/)
   assert.throws(() => d.intern('x'), /closeLookups/)
+})
+
+test('FirstText keeps the first text per key, says which keys have one, and counts them, across growth', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(20_000), fc.string({maxLength: 12})), {maxLength: 400}), (sets) => {
+      const texts = new FirstText()
+      const model = new Map<number, string>()
+      for (const [key, s] of sets) {
+        // prepare sets a key's text only while it has none; set() itself replaces it.
+        texts.set(key, s)
+        model.set(key, s)
+      }
+      assert.is(texts.count, model.size)
+      for (let key = 0; key <= 20_050; key += key < 64 ? 1 : 97) {
+        assert.is(texts.has(key), model.has(key), `has(${key})`)
+        assert.is(texts.get(key), model.get(key))
+      }
+      for (const [key, s] of model) assert.is(texts.get(key), s)
+    }),
+  )
 })
 
 test.run()
