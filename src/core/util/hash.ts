@@ -38,6 +38,16 @@ export function hashUnitRange(units: Uint16Array, from: number, to: number): num
   return finish(h)
 }
 
+/** FNV-1a over values[from, to) of 32-bit integers (a token list), then the final mix. */
+export function hashIntRange(values: Int32Array, from: number, to: number): number {
+  let h = 0x811c9dc5
+  for (let i = from; i < to; i++) {
+    h ^= values[i]
+    h = Math.imul(h, 0x01000193)
+  }
+  return finish(h)
+}
+
 function finish(h: number): number {
   h ^= h >>> 15
   h = Math.imul(h, 0x2c1b3c6d)

@@ -56,4 +56,51 @@ test('each token keeps its best users by affinity (ties to the lower key), liste
   assert.ok(ties > 0, 'the data has ties at the cap, so the tie rule is exercised')
 })
 
+test('affinities equal the TF-IDF sums over each user\'s products, with names repeated, missing, and a token in every product', () => {
+  // 6,000 products over 2,500 texts (variants share one: the texts outnumber the first hash table,
+  // so lookups collide and it grows), every third product without one; "shop" is in every
+  // described product, so its idf is 0 and it must carry nothing.
+  const P = 6000
+  const texts = Array.from({length: 2500}, (_, i) => `shop w${i % 50} v${Math.floor(i / 50)}`)
+  const names = Array.from({length: P}, (_, p) => (p % 3 === 2 ? undefined : {name: texts[(p * 7919) % texts.length]}))
+  let seed = 7
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
+    return seed % n
+  }
+  const rows: Array<[number, number]> = []
+  for (let u = 0; u < 2000; u++) for (let k = 0, n = 1 + next(4); k < n; k++) rows.push([u, next(P)])
+  const data = datasetOf(rows, 2000, P)
+  const attributes = buildAttributes(names)
+  const period = rankingData(data, data.nRows, resolveEngagementOptions(), {attributes})
+  const index = buildContentIndex(period, {maxPostings: 10_000})
+  // Brute force, straight from the formula.
+  const V = attributes.vocabulary.length
+  const described = names.filter(Boolean).length
+  const df = new Float64Array(V)
+  const tokensOf = (p: number) => Array.from(attributes.tokens.subarray(attributes.offsets[p], attributes.offsets[p + 1]))
+  for (let p = 0; p < P; p++) for (const t of tokensOf(p)) df[t]++
+  const idf = Array.from(df, (d) => (d > 0 ? Math.log(described / d) : 0))
+  assert.is(idf[attributes.vocabulary.indexOf('shop')], 0)
+  const expected = new Map<string, number>()
+  const {histories} = period
+  for (let u = 0; u < 2000; u++) {
+    for (let x = histories.offsets[u]; x < histories.offsets[u + 1]; x++) {
+      const tokens = tokensOf(histories.cols[x])
+      const norm = Math.hypot(...tokens.map((t) => idf[t]))
+      if (norm === 0) continue
+      for (const t of tokens) if (idf[t] !== 0) expected.set(`${t}:${u}`, (expected.get(`${t}:${u}`) ?? 0) + (histories.weight![x] * idf[t]) / norm)
+    }
+  }
+  let entries = 0
+  for (let t = 0; t < V; t++) {
+    for (let x = index.offsets[t]; x < index.offsets[t + 1]; x++) {
+      const want = expected.get(`${t}:${index.users[x]}`)
+      assert.ok(want !== undefined && Math.abs(index.affinity[x] - want) <= 1e-5 * want, `token ${attributes.vocabulary[t]}, user ${index.users[x]}: ${index.affinity[x]} against ${want}`)
+      entries++
+    }
+  }
+  assert.is(entries, expected.size, 'every (token, user) pair with affinity is listed')
+})
+
 test.run()
