@@ -3,7 +3,7 @@ import {execFileSync} from 'node:child_process'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 
-import {renderAudience} from '../../src/cli/render/audience.js'
+import {renderAudience, renderExportSummary} from '../../src/cli/render/audience.js'
 import {counted, fileSize, fittedWidths, keyValues, shellWord, splitShareText, table, wrapProse} from '../../src/cli/render/format.js'
 import {recommendCommand} from '../../src/cli/render/pipeline.js'
 import {prepareProgressText} from '../../src/cli/render/prepare.js'
@@ -151,6 +151,17 @@ test('file sizes: whole MB from a megabyte up, kB below', () => {
   assert.is(fileSize(3_753_807_639), '3,754 MB')
   assert.is(fileSize(6_583), '6.6 kB')
   assert.is(fileSize(999_949), '999.9 kB')
+})
+
+test('the export summary says the overlap was counted before the rules, and what --dedupe left', () => {
+  const overlap = {usersInSeveral: 12, pairs: [{a: 'p1', b: 'p2', shared: 9}]}
+  const base = {recorded: false, members: {treatment: 0, control: 0}, overlap}
+  const none = {excludedUsers: 0, frequencyCap: 0, dedupe: 0, belowMinScore: 0, excludedProducts: 0}
+  assert.is(renderExportSummary({...base, removed: none}), "overlap: 12 users were in more than one product's top list (most shared: p1/p2 9)")
+  const deduped = renderExportSummary({...base, removed: {...none, dedupe: 12}}).split('\n')
+  assert.is(deduped[1], "overlap before the rules: 12 users were in more than one product's top list (most shared: p1/p2 9); after --dedupe each is in one")
+  const capped = renderExportSummary({...base, removed: {...none, frequencyCap: 4}}).split('\n')
+  assert.is(capped[1], "overlap before the rules: 12 users were in more than one product's top list (most shared: p1/p2 9)")
 })
 
 test.run()

@@ -108,7 +108,11 @@ export function renderExportSummary(summary: {
   }
   if (summary.overlap) {
     const top = summary.overlap.pairs.slice(0, 3).map((p) => `${p.a}/${p.b} ${int(p.shared)}`)
-    lines.push(`overlap: ${int(summary.overlap.usersInSeveral)} users are in more than one product's top list${top.length ? ` (most shared: ${top.join(', ')})` : ''}`)
+    // Overlap is counted on the plain top lists: after a rule took users out, say so, or a
+    // --dedupe export would seem to have left users in several audiences.
+    const before = removed.length > 0 ? ' before the rules' : ''
+    const after = (summary.removed.dedupe ?? 0) > 0 ? '; after --dedupe each is in one' : ''
+    lines.push(`overlap${before}: ${int(summary.overlap.usersInSeveral)} users were in more than one product's top list${top.length ? ` (most shared: ${top.join(', ')})` : ''}${after}`)
   }
   return lines.join('\n')
 }
