@@ -109,6 +109,8 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
     if (amount !== undefined) value.set(user, (value.get(user) ?? 0) + amount)
   }
 
+  /** Columns the outcomes lack, so every outcome counts whatever its time or product. */
+  let unfiltered: string[] = []
   if (options.outcomes) {
     source = sourceLabel(options.outcomes.source)
     const given = options.outcomes.columns ?? {}
@@ -136,6 +138,7 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
             sinceDefault = true
           }
           hasValue = at.value !== -1
+          unfiltered = [...(at.time === -1 ? ['time'] : []), ...(at.product === -1 ? ['product'] : [])]
         },
         onRow(fields) {
           const user = id(fields[at.user])
@@ -235,6 +238,11 @@ export async function reportCampaign(db: Db, options: CampaignReportOptions): Pr
   )
   if (mde !== null) notes.push(`with ${treatment.users.toLocaleString('en-US')} treated and ${control.users.toLocaleString('en-US')} held out, the smallest lift this test detects (80% power, 5% two-sided) is ${pts(mde)}`)
   else notes.push('no control member converted (or all did), so the smallest detectable lift cannot be estimated')
+  if (unfiltered.length > 0) {
+    const what = unfiltered.map((c) => (c === 'time' ? 'whenever it happened, before the campaign too' : 'whatever product it was for')).join(', and ')
+    const flags = unfiltered.map((c) => `--${c}-col`).join(' and ')
+    notes.push(`the outcomes have no ${unfiltered.join(' or ')} column, so a member's outcome counts ${what}: name the column with ${flags} if the file has one`)
+  }
   if (options.expectedLiftPoints !== undefined && mde !== null) {
     const expected = options.expectedLiftPoints / 100
     notes.push(

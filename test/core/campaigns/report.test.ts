@@ -37,6 +37,7 @@ Report('a planted lift is found: interval above zero, small p-value, counts of w
   assert.ok(r.minimumDetectableEffect! > 0 && r.minimumDetectableEffect! < 0.03)
   assert.equal({outside: r.outcomes.outsideCampaign, product: r.outcomes.otherProducts, window: r.outcomes.outsideWindow, unreadable: r.outcomes.unreadable}, {outside: 1, product: 1, window: 2, unreadable: 1})
   assert.is(r.window.sinceDefault, true, 'an outcome from before the export does not count')
+  assert.not.match(r.verdict, /outcomes have no/, 'time and product columns both present: nothing to warn of')
   assert.ok(r.value!.difference.low! > 0, 'treated users bring more value per user')
 })
 
@@ -50,6 +51,11 @@ Report('outcome ids written as floats match, and values that are not plain numbe
   assert.is(r.outcomes.unreadableValues, 2)
   assert.is(r.outcomes.counted, 2, '101.0 is customer 101')
   assert.is(r.outcomes.outsideCampaign, 1)
+  assert.match(r.verdict, /The outcomes have no product column, so a member's outcome counts whatever product it was for: name the column with --product-col/)
+  // With neither a time nor a product column, both are said, since nothing limits what counts.
+  const bare = c.tmp.file('bare.csv', 'customer_id\n101\n103\n')
+  const b = await reportCampaign(c.db, {campaignId: 'nums', outcomes: {source: {kind: 'file', path: bare}}})
+  assert.match(b.verdict, /no time or product column, so a member's outcome counts whenever it happened, before the campaign too, and whatever product it was for: name the column with --time-col and --product-col/)
 })
 
 Report('no planted lift: the interval includes zero; too small a sample is said plainly', async (c) => {
