@@ -31,6 +31,8 @@ export interface CsvReadStats {
   format: InputFormat
   /** Bytes that were not valid UTF-8 (read as U+FFFD). */
   invalidUtf8: number
+  /** NUL characters in the text (the start of a file with one is refused as binary). */
+  nulCharacters: number
 }
 
 export interface CsvReadCallbacks {
@@ -79,7 +81,7 @@ const isBlank = (fields: string[]): boolean => fields.length === 1 && fields[0].
 export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, options: CsvReadOptions = {}): Promise<CsvReadStats> {
   const input = await openInput(source, options.encoding)
   const label = input.label
-  const stats: CsvReadStats = {rows: 0, blankLines: 0, headerLines: 0, continuationLines: 0, malformed: 0, lines: 0, bytesRead: 0, totalBytes: input.totalBytes, format: input.format, invalidUtf8: 0}
+  const stats: CsvReadStats = {rows: 0, blankLines: 0, headerLines: 0, continuationLines: 0, malformed: 0, lines: 0, bytesRead: 0, totalBytes: input.totalBytes, format: input.format, invalidUtf8: 0, nulCharacters: 0}
   let line = 1
   let head = ''
   let splitter: RecordSplitter | undefined
@@ -238,6 +240,7 @@ export async function readCsv(source: CsvSource, callbacks: CsvReadCallbacks, op
   else if (!takeHeader(true)) throw new RecsysError('EMPTY_INPUT', `${label} is empty`, 'Pass a CSV file with a header row and data rows.')
   stats.bytesRead = input.bytesRead()
   stats.invalidUtf8 = input.invalidUtf8()
+  stats.nulCharacters = input.nulCharacters()
   stats.lines = line - 1
   return stats
 }

@@ -23,6 +23,8 @@ export interface OpenedInput {
   bytesRead(): number
   /** Bytes that were not valid UTF-8 (each read as U+FFFD), so far. */
   invalidUtf8(): number
+  /** NUL characters past the start (a NUL at the start refuses the file as binary), so far. */
+  nulCharacters(): number
 }
 
 /** A single-byte encoding to read instead of UTF-8 (WHATWG's windows-1252, which latin1 also names). */
@@ -269,12 +271,14 @@ export async function openInput(source: CsvSource, forced?: ForcedEncoding): Pro
   let encoding: InputFormat['encoding'] = forced ?? 'utf-8'
   if (compression === 'none' && !forced) encoding = detectEncoding(head)
   let replaced = 0
+  let nuls = 0
   return {
     label,
     format: {compression, encoding},
     totalBytes,
     bytesRead: () => rawBytes,
     invalidUtf8: () => replaced,
+    nulCharacters: () => nuls,
     async *chunks() {
       const decoder = new TextDecoder(encoding)
       let first = true
@@ -296,6 +300,9 @@ export async function openInput(source: CsvSource, forced?: ForcedEncoding): Pro
               throw new RecsysError('NOT_CSV', `${label} looks binary, not CSV text (a NUL byte near the start)`, 'Pass a delimited text file (CSV/TSV), saved as UTF-8.')
             }
           }
+          // A damaged file (zero-filled after a crash, a binary blob pasted in) shows as NULs:
+          // counted here, per chunk, so the rows that hold them are explained in the report.
+          for (let at = text.indexOf('\u0000'); at !== -1; at = text.indexOf('\u0000', at + 1)) nuls++
           if (encoding === 'utf-8') for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) replaced++
           if (text.length > 0) yield text
         }

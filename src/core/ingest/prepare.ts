@@ -426,6 +426,9 @@ export async function prepareDataset(db: Db, options: PrepareOptions): Promise<P
     warnings: [
       ...resolved.warnings,
       ...shrink,
+      ...(csv.nulCharacters > 0
+        ? [`the file holds ${csv.nulCharacters.toLocaleString('en-US')} NUL character${csv.nulCharacters === 1 ? '' : 's'}, which no CSV text has: it may be damaged (zero-filled after a crash) or partly binary; the rows holding them were read as they are, so check the drops and the event names above, and repair or re-export the file`]
+        : []),
       ...(csv.invalidUtf8 > 0
         ? [`${csv.invalidUtf8.toLocaleString('en-US')} byte sequences are not valid UTF-8 and were read as "\uFFFD": if the file was saved as Latin-1 or Windows-1252 (older Excel exports), prepare again with --encoding windows-1252`]
         : []),

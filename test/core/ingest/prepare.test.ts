@@ -315,6 +315,21 @@ Prepare('gzip and UTF-16 are read; binary, bzip2 and two-file zips are named, no
   await rejects(prepareDataset(ctx.db, {source: {kind: 'file', path: bz}}), 'NOT_CSV', /bzip2/)
 })
 
+Prepare('NUL characters past the first chunk are counted in a warning; the rows holding them are accounted for as usual', async (ctx) => {
+  // Over a megabyte of clean rows, so the NULs come after the start that is checked for binary.
+  const rows = Array.from({length: 30_000}, (_, i) => `${i % 700},${i % 90},Lamp,cart,2022-10-01 ${String(Math.floor(i / 3600) % 24).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`)
+  const clean = HEADER + rows.join('\n') + '\n'
+  assert.ok(clean.length > 1 << 20)
+  const padded = ctx.tmp.file('padded.csv')
+  writeFileSync(padded, Buffer.concat([Buffer.from(clean), Buffer.alloc(3000)]))
+  const r = await prepareDataset(ctx.db, {source: {kind: 'file', path: padded}})
+  assert.is(r.dropped.wrongFieldCount, 1, 'the zero-filled tail is one line of the wrong width')
+  assert.is(r.rowsRead, r.rowsKept + r.droppedTotal)
+  assert.ok(r.warnings.some((w) => w.startsWith('the file holds 3,000 NUL characters, which no CSV text has')), r.warnings.join('\n'))
+  const plain = await prepareDataset(ctx.db, {source: {kind: 'file', path: ctx.tmp.file('clean.csv', clean)}})
+  assert.not.ok(plain.warnings.some((w) => w.includes('NUL')))
+})
+
 Prepare('a path that is a pipe (<(zcat ...), a FIFO) is read as a stream, gzip included, not refused as empty', async (ctx) => {
   const text = HEADER + '1,10,Lamp,cart,2022-10-01\n2,11,Mug,cart,2022-10-02\n'
   for (const [name, bytes] of [['plain', Buffer.from(text)], ['gzip', gzipSync(text)]] as const) {
