@@ -13,7 +13,7 @@ import type {ForcedEncoding, InputFormat} from './input.js'
 import type {Dictionary} from './dictionary.js'
 import {canonicalInteger, decideIdKind, type IdKind, type IdTypeOption} from './ids.js'
 import {type DropCounts, DROP_REASONS, type DropReason, RowIngest, RowRejected, type RowRules, SAMPLE_LINES} from './rows.js'
-import {isoDateTime} from './timestamps.js'
+import {isoDateTime, parseTimestampMs} from './timestamps.js'
 
 export type {DropCounts} from './rows.js'
 
@@ -135,6 +135,19 @@ function findColumn(names: string[], wanted: string): number {
   return loose.length === 1 ? loose[0] : -1
 }
 
+/**
+ * Whether a header line reads as a row of data: at least two cells, and half or more of them
+ * numbers or dates, which column names never are.
+ */
+function looksLikeData(names: readonly string[]): boolean {
+  if (names.length < 2) return false
+  const dataLike = names.filter((n) => {
+    const t = n.trim()
+    return t !== '' && (/^[+-]?\d+(\.\d+)?$/.test(t) || (/\d/.test(t) && !Number.isNaN(parseTimestampMs(t, false))))
+  }).length
+  return dataLike * 2 >= names.length
+}
+
 interface ResolvedColumns {
   index: Record<Role, number>
   names: PrepareReport['columns']
@@ -157,6 +170,13 @@ function resolveColumns(header: CsvHeader, options: PrepareOptions, label: strin
     const extra = absent.some((a) => a.role === 'event') && !given.event ? ' A log without events (an order history) prepares with --default-event purchased.' : ''
     const looksOff = header.names.length === 1 && header.names[0].length > 30 ? ' (one long column: is the delimiter right? --delimiter sets it)' : ''
     const what = absent.map(({role, wanted}) => `no ${ROLE_LABEL[role]} column "${excerpt(wanted, 60)}"`).join(', ')
+    if (looksLikeData(header.names)) {
+      return new RecsysError(
+        'MISSING_COLUMN',
+        `${label}: the first line looks like data, not a header (${headerList(header.names)})`,
+        `Put a line naming the ${header.names.length} columns first, in their order, e.g. \`(echo customer_id,product_id,event,event_date; cat ${label === 'stdin' ? 'FILE' : quote(label)}) | recsys prepare -\`, then name any other column with its flag (--user-col NAME …).`,
+      )
+    }
     return new RecsysError(
       'MISSING_COLUMN',
       `${label}: ${what}; columns found: ${headerList(header.names)}${looksOff}`,

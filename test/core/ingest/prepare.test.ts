@@ -165,6 +165,12 @@ Prepare('a missing column is one error listing the columns found and the flag to
   assert.match(rees.hint, /--user-col user_id --time-col event_time --event-col event_type\./)
   const partly = await rejects(prepareText(ctx, 'event_time,event_type,product_id,user_id\n2019-10-01 00:00:00 UTC,view,1,2\n', {columns: {user: 'user_id', time: 'event_time'}}), 'MISSING_COLUMN')
   assert.match(partly.hint, /--event-col event_type\./)
+  // A file with no header line: its first row is read as one, and the error says so.
+  const headless = await rejects(prepareText(ctx, '17,42,cart,2022-10-01 10:00:00\n18,43,view,2022-10-01 10:00:05\n'), 'MISSING_COLUMN', /the first line looks like data, not a header \(17, 42, cart, 2022-10-01 10:00:00\)/)
+  assert.match(headless.hint, /naming the 4 columns first, in their order, e\.g\. `\(echo customer_id,product_id,event,event_date; cat .+\) \| recsys prepare -`/)
+  // Column names, even odd ones, are not data.
+  const named = await rejects(prepareText(ctx, 'uid,item,type,when\n1,2,cart,2022-10-01\n'), 'MISSING_COLUMN')
+  assert.not.match(named.message, /looks like data/)
 })
 
 Prepare('a Latin-1 file is named in a warning, and --encoding windows-1252 reads its names and ids as written', async (ctx) => {
