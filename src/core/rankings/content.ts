@@ -1,5 +1,5 @@
 import {Growable} from '../util/growable.js'
-import {hashIntRange} from '../util/hash.js'
+import {hashUnitRange} from '../util/hash.js'
 import {type ProductAttributes, type RankingData, type RankingModel, scaleToBest, TopList} from './contract.js'
 
 /** What is known of a product before anyone touches it. */
@@ -205,7 +205,7 @@ function productRecords(attributes: ProductAttributes, idf: Float64Array, nProdu
       if (idf[t] !== 0) list[k++] = t
     }
     if (k === 0) continue
-    const h = hashIntRange(list, 0, k)
+    const h = hashUnitRange(list, 0, k)
     let mask = slots.length - 1
     let slot = h & mask
     let found = -1
@@ -235,7 +235,7 @@ function productRecords(attributes: ProductAttributes, idf: Float64Array, nProdu
         slots = new Int32Array(slots.length * 2)
         mask = slots.length - 1
         for (let r = 0; r < used; r += 3 + tokens[r + 2] + ((3 + tokens[r + 2]) & 1)) {
-          let at = hashIntRange(tokens, r + 3, r + 3 + tokens[r + 2]) & mask
+          let at = hashUnitRange(tokens, r + 3, r + 3 + tokens[r + 2]) & mask
           while (slots[at] !== 0) at = (at + 1) & mask
           slots[at] = r + 1
         }

@@ -28,21 +28,14 @@ export function hashStringRange(s: string, from: number, to: number): number {
   return finish(h)
 }
 
-/** The same hash over units[from, to) of an arena. */
-export function hashUnitRange(units: Uint16Array, from: number, to: number): number {
+/**
+ * The same hash over units[from, to) of an arena; also over any integers that fit 32 bits (the
+ * content index hashes token lists with it).
+ */
+export function hashUnitRange(units: Uint16Array | Int32Array, from: number, to: number): number {
   let h = 0x811c9dc5
   for (let i = from; i < to; i++) {
     h ^= units[i]
-    h = Math.imul(h, 0x01000193)
-  }
-  return finish(h)
-}
-
-/** FNV-1a over values[from, to) of 32-bit integers (a token list), then the final mix. */
-export function hashIntRange(values: Int32Array, from: number, to: number): number {
-  let h = 0x811c9dc5
-  for (let i = from; i < to; i++) {
-    h ^= values[i]
     h = Math.imul(h, 0x01000193)
   }
   return finish(h)
