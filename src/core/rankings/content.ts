@@ -217,7 +217,7 @@ function productRecords(attributes: ProductAttributes, idf: Float64Array, nProdu
       slot = (slot + 1) & mask
     }
     if (found < 0) {
-      const size = 3 + k + ((3 + k) & 1)
+      const size = recordSlots(k)
       if (used + size > tokens.length) {
         const bigger = new ArrayBuffer(Math.max(buffer.byteLength * 2, (used + size) * 4))
         new Int32Array(bigger).set(tokens.subarray(0, used))
@@ -234,7 +234,7 @@ function productRecords(attributes: ProductAttributes, idf: Float64Array, nProdu
       if (++records * 10 > slots.length * 7) {
         slots = new Int32Array(slots.length * 2)
         mask = slots.length - 1
-        for (let r = 0; r < used; r += 3 + tokens[r + 2] + ((3 + tokens[r + 2]) & 1)) {
+        for (let r = 0; r < used; r += recordSlots(tokens[r + 2])) {
           let at = hashUnitRange(tokens, r + 3, r + 3 + tokens[r + 2]) & mask
           while (slots[at] !== 0) at = (at + 1) & mask
           slots[at] = r + 1
@@ -245,6 +245,11 @@ function productRecords(attributes: ProductAttributes, idf: Float64Array, nProdu
   }
   const recordTokens = tokens.slice(0, used + (used & 1))
   return {recordOf, recordTokens, recordNorms: new Float64Array(recordTokens.buffer)}
+}
+
+/** Int32 slots of a record of k tokens: norm (2), count (1), tokens, padded to an even length. */
+function recordSlots(k: number): number {
+  return 3 + k + ((3 + k) & 1)
 }
 
 function maxTokens(attributes: ProductAttributes): number {
